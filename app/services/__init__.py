@@ -1,0 +1,1 @@
+"""Domain services: plain values and a principal in, models or plain data out."""

@@ -1,0 +1,282 @@
+"""Writing collections: validate everything first, then change in one transaction."""
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tortoise.exceptions import IntegrityError, ValidationError
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from app.errors import InvalidInput, NotFound
+from app.services import collections
+from app.services.collections import Collection, Kind, ScalarField
+from app.services.query import parse_id
+from permissions import Action, Principal, authorize, row_scope
+
+
+async def create_items(
+    collection: Collection, rows: Sequence[Mapping[str, Any]], principal: Principal
+) -> list[Model]:
+    """Create every row or none; each row is checked before any is written."""
+    authorize(principal, Action.CREATE, collection.name)
+    if not rows:
+        raise InvalidInput("Nothing to create.")
+    async with in_transaction():
+        created = []
+        for index, data in enumerate(rows):
+            values = await _values(collection, data, principal, creating=True)
+            item = collection.model(**values)
+            item.user_created = principal.id
+            item.user_updated = principal.id
+            await _save(collection, item, index if len(rows) > 1 else None)
+            created.append(item)
+    return created
+
+
+async def update_items(
+    collection: Collection,
+    ids: Sequence[Any],
+    data: Mapping[str, Any],
+    principal: Principal,
+) -> list[Model]:
+    """Apply the same change to every listed row, or to none of them."""
+    authorize(principal, Action.UPDATE, collection.name)
+    keys = [parse_id(i) for i in ids]
+    if not data:
+        raise InvalidInput("Nothing to update: data is empty.")
+    async with in_transaction():
+        items = await _load(collection, keys, principal)
+        values = await _values(collection, data, principal, creating=False)
+        for item in items:
+            _check_organization(collection, item, values)
+            for name, value in values.items():
+                setattr(item, name, value)
+            item.user_updated = principal.id
+            await _save(collection, item, None)
+    return items
+
+
+async def delete_items(
+    collection: Collection, ids: Sequence[Any], principal: Principal
+) -> list[uuid.UUID]:
+    """Delete every listed row, or none if any is missing or still referenced."""
+    authorize(principal, Action.DELETE, collection.name)
+    keys = [parse_id(i) for i in ids]
+    async with in_transaction():
+        items = await _load(collection, keys, principal)
+        for item in items:
+            try:
+                await item.delete()
+            except IntegrityError as exc:
+                raise InvalidInput(
+                    f"{collection.name} item {item.pk} is still referenced by "
+                    "other items; remove those first."
+                ) from exc
+    return keys
+
+
+async def _load(
+    collection: Collection, keys: Sequence[uuid.UUID], principal: Principal
+) -> list[Model]:
+    if not keys:
+        raise InvalidInput("No ids given.")
+    queryset = collection.model.filter(id__in=keys)
+    scope = row_scope(principal, collection.name)
+    if scope is not None:
+        queryset = queryset.filter(scope)
+    items = {item.pk: item for item in await queryset.select_for_update()}
+    missing = [str(k) for k in keys if k not in items]
+    if missing:
+        # The same answer for rows that do not exist and rows one may not see.
+        raise NotFound(f"No {collection.name} item with id {', '.join(missing)}.")
+    return [items[k] for k in keys]
+
+
+async def _save(collection: Collection, item: Model, index: int | None) -> None:
+    where = f" (item {index + 1})" if index is not None else ""
+    problems = item.problems() if hasattr(item, "problems") else []
+    if problems:
+        raise InvalidInput(f"Invalid {collection.name} item{where}: {problems[0]}")
+    try:
+        await item.save()
+    except ValidationError as exc:
+        raise InvalidInput(f"Invalid {collection.name} item{where}: {exc}") from exc
+    except IntegrityError as exc:
+        raise InvalidInput(
+            f"{collection.name} item{where} conflicts with an existing item "
+            "(a unique field such as slug is taken)."
+        ) from exc
+
+
+async def _values(
+    collection: Collection,
+    data: Mapping[str, Any],
+    principal: Principal,
+    *,
+    creating: bool,
+) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, raw in data.items():
+        if name in collection.fields:
+            spec = collection.fields[name]
+            if spec.read_only:
+                raise InvalidInput(f'"{name}" of {collection.name} is set by lexstack.')
+            values[name] = _coerce(collection, spec, raw)
+        elif name in collection.many_to_one:
+            values[name] = await _related(collection, name, raw, principal)
+        else:
+            raise InvalidInput(f'{collection.name} has no field "{name}".')
+
+    if creating:
+        if collection.owned and "organization" not in values:
+            values["organization_id"] = _inherited_organization(collection, values)
+        missing = [
+            name
+            for name, spec in collection.fields.items()
+            if spec.required and name not in values
+        ] + [
+            name
+            for name, rel in collection.many_to_one.items()
+            if not rel.nullable and name not in values and rel.column not in values
+        ]
+        if missing:
+            raise InvalidInput(
+                f"A new {collection.name} item needs {', '.join(missing)}."
+            )
+        _check_organization(collection, None, values)
+    return values
+
+
+def _inherited_organization(collection: Collection, values: dict[str, Any]) -> Any:
+    """A child's organization is its parent's: a lesson belongs where its module does."""
+    for name in collection.many_to_one:
+        parent = values.get(name)
+        if name != "organization" and parent is not None:
+            organization_id = getattr(parent, "organization_id", None)
+            if organization_id is not None:
+                return organization_id
+    raise InvalidInput(f"A new {collection.name} item needs an organization.")
+
+
+def _check_organization(
+    collection: Collection, item: Model | None, values: dict[str, Any]
+) -> None:
+    """Relations between owned rows never cross organizations.
+
+    Jurisdictions belong to their regulator, and any publisher's approval
+    may name them, so that one relation is exempt.
+    """
+    if not collection.owned:
+        return
+    if values.get("organization") is not None:
+        organization_id = values["organization"].pk
+    else:
+        organization_id = values.get("organization_id") or (item and item.organization_id)
+    for name, value in values.items():
+        if name in ("organization", "organization_id", "jurisdiction") or value is None:
+            continue
+        if name in collection.many_to_one and hasattr(value, "organization_id"):
+            if value.organization_id != organization_id:
+                raise InvalidInput(
+                    f'"{name}" of a {collection.name} item must belong to the '
+                    "same organization."
+                )
+
+
+async def _related(
+    collection: Collection, name: str, raw: Any, principal: Principal
+) -> Model | None:
+    relation = collection.many_to_one[name]
+    if raw is None:
+        if not relation.nullable:
+            raise InvalidInput(f'"{name}" of {collection.name} cannot be empty.')
+        return None
+    target = collections.get(relation.target)
+    queryset = target.model.filter(id=parse_id(raw))
+    scope = row_scope(principal, target.name)
+    if scope is not None:
+        queryset = queryset.filter(scope)
+    related = await queryset.first()
+    if related is None:
+        raise InvalidInput(f'"{name}" names no {target.name} item with id {raw}.')
+    return related
+
+
+def _coerce(collection: Collection, spec: ScalarField, raw: Any) -> Any:
+    if raw is None:
+        if not spec.nullable:
+            raise InvalidInput(f'"{spec.name}" of {collection.name} cannot be empty.')
+        return None
+    try:
+        value = _CONVERT[spec.kind](raw)
+    except (TypeError, ValueError, InvalidOperation) as exc:
+        raise InvalidInput(
+            f'"{spec.name}" of {collection.name} must be a {spec.kind}; got {raw!r}.'
+        ) from exc
+    if spec.choices is not None:
+        if value not in spec.choices:
+            raise InvalidInput(
+                f'"{spec.name}" of {collection.name} must be one of '
+                f"{', '.join(spec.choices)}; got {value!r}."
+            )
+        value = spec.enum(value)
+    if spec.max_length is not None and len(value) > spec.max_length:
+        raise InvalidInput(
+            f'"{spec.name}" of {collection.name} is longer than '
+            f"{spec.max_length} characters."
+        )
+    return value
+
+
+def _text(raw: Any) -> str:
+    if not isinstance(raw, str):
+        raise TypeError("expected text")
+    return raw
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise TypeError("expected an integer")
+    return raw
+
+
+def _decimal(raw: Any) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
+        raise TypeError("expected a number")
+    value = Decimal(str(raw))
+    if not value.is_finite() or value < 0:
+        raise ValueError("expected a finite number, zero or more")
+    return value
+
+
+def _boolean(raw: Any) -> bool:
+    if not isinstance(raw, bool):
+        raise TypeError("expected true or false")
+    return raw
+
+
+def _date(raw: Any) -> dt.date:
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    return dt.date.fromisoformat(_text(raw))
+
+
+def _datetime(raw: Any) -> dt.datetime:
+    value = raw if isinstance(raw, dt.datetime) else dt.datetime.fromisoformat(raw)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+_CONVERT = {
+    Kind.ID: parse_id,
+    Kind.STRING: _text,
+    Kind.TEXT: _text,
+    Kind.INTEGER: _integer,
+    Kind.DECIMAL: _decimal,
+    Kind.BOOLEAN: _boolean,
+    Kind.DATE: _date,
+    Kind.DATETIME: _datetime,
+    Kind.JSON: lambda raw: raw,
+}

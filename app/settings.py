@@ -1,0 +1,52 @@
+"""Settings, read from environment variables prefixed with LEXSTACK_."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LEXSTACK_", env_file=".env")
+
+    database_url: str = Field(
+        default="sqlite://lexstack.sqlite3",
+        description="sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8055
+    public_url: str | None = Field(
+        default=None, description="Base URL printed at start; derived if unset"
+    )
+    seed_demo: bool = Field(
+        default=True, description="Load the demo catalogue when the database is new"
+    )
+    log_level: str = "INFO"
+    log_json: bool = Field(
+        default=False, description="One JSON object per log line instead of text"
+    )
+
+    # Limits protect the server from queries that are cheap to send and
+    # expensive to answer.
+    default_limit: int = 100
+    max_limit: int = Field(default=1000, ge=1)
+    max_query_depth: int = Field(default=10, ge=1)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=5000, ge=10)
+    graphiql: bool = Field(default=True, description="Serve the GraphiQL console")
+
+    @property
+    def database_kind(self) -> str:
+        return "postgres" if self.database_url.startswith("postgres") else "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if self.database_kind != "sqlite":
+            return None
+        return Path(self.database_url.removeprefix("sqlite://"))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,61 @@
+"""The GraphQL schema of lexstack, built once per process."""
+
+import logging
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from app.errors import LexstackError
+from app.settings import Settings
+from schema.builder import SchemaBuilder
+from schema.errors import ErrorCodes
+
+logger = logging.getLogger("lexstack.graphql")
+
+
+class LexstackSchema(strawberry.Schema):
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        # Expected failures (bad input, forbidden) are answers, not incidents;
+        # only unexpected exceptions are logged, with their traceback.
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, LexstackError | GraphQLError):
+                continue
+            logger.error(
+                "graphql.internal_error",
+                exc_info=(type(original), original, original.__traceback__),
+                extra={"path": error.path},
+            )
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    query, mutation = SchemaBuilder().build()
+    extensions: list[Any] = [
+        # Factories, not instances: extensions keep per-operation state.
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        ParserCache,
+        ValidationCache,
+        ErrorCodes,
+    ]
+    return LexstackSchema(
+        query=query,
+        mutation=mutation,
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=False),
+    )

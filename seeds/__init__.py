@@ -1,0 +1,1 @@
+"""Reference data and the demo catalogue, loaded through the item services."""

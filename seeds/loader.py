@@ -1,0 +1,292 @@
+"""Load seeds idempotently: find each row by its natural key, then create or update.
+
+Rows go through the same item services as the API, with lexstack itself as
+the principal, so seeds obey every check an editor's change would. A second
+run finds every row as it is and writes nothing.
+"""
+
+import logging
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+from app.services import collections, items
+from app.services.collections import Kind
+from permissions import SYSTEM
+
+logger = logging.getLogger("lexstack.seeds")
+
+SEEDS_DIR = Path(__file__).parent
+REFERENCE_DIR = SEEDS_DIR / "reference"
+DEMO_DIR = SEEDS_DIR / "demo"
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    by_collection: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> int:
+        return self.created + self.updated
+
+
+class Loader:
+    def __init__(self) -> None:
+        self.tally = Tally()
+
+    async def upsert(
+        self, collection_name: str, key: dict[str, Any], values: dict[str, Any]
+    ) -> Model:
+        """The row with this natural key, made to hold these values."""
+        collection = collections.get(collection_name)
+        lookup = {
+            (f"{k}_id" if k in collection.many_to_one else k): _key(v)
+            for k, v in key.items()
+        }
+        existing = await collection.model.filter(**lookup).first()
+        data = {k: _key(v) for k, v in {**key, **values}.items()}
+        if existing is None:
+            (item,) = await items.create_items(collection, [data], SYSTEM)
+            self.tally.created += 1
+            self.tally.by_collection[collection_name] = (
+                self.tally.by_collection.get(collection_name, 0) + 1
+            )
+            return item
+        changes = {
+            name: value
+            for name, value in data.items()
+            if _differs(collection, existing, name, value)
+        }
+        if not changes:
+            self.tally.unchanged += 1
+            return existing
+        (item,) = await items.update_items(collection, [existing.pk], changes, SYSTEM)
+        self.tally.updated += 1
+        return item
+
+
+def _key(value: Any) -> Any:
+    return value.pk if isinstance(value, Model) else value
+
+
+def _differs(collection: collections.Collection, item: Model, name: str, new: Any) -> bool:
+    if name in collection.many_to_one:
+        current = getattr(item, collection.many_to_one[name].column)
+        return str(current) != str(new) if new is not None else current is not None
+    spec = collection.fields[name]
+    current = collections.value_of(item, name)
+    if new is None or current is None:
+        return new is not current
+    if spec.kind is Kind.DECIMAL:
+        return Decimal(str(current)) != Decimal(str(new))
+    if spec.kind in (Kind.DATE, Kind.DATETIME):
+        return current.isoformat() != str(new)
+    return current != new
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+async def load_reference(loader: Loader) -> None:
+    """The regulators and their MCLE rules, from seeds/reference."""
+    for path in sorted((REFERENCE_DIR / "jurisdictions").glob("*.toml")):
+        doc = _read(path)
+        org = doc["organization"]
+        regulator = await loader.upsert(
+            "organizations", {"slug": org["slug"]}, _without(org, "slug")
+        )
+        spec = doc["jurisdiction"]
+        jurisdiction = await loader.upsert(
+            "jurisdictions",
+            {"code": spec["code"]},
+            {**_without(spec, "code"), "organization": regulator},
+        )
+        for row in doc.get("requirements", []):
+            key = {
+                "jurisdiction": jurisdiction,
+                "kind": row["kind"],
+                "category": row["category"],
+                "audience": row.get("audience", "all"),
+                "delivery": row.get("delivery", "any"),
+                "effective_from": row.get("effective_from"),
+            }
+            await loader.upsert(
+                "requirements", key, {**_without(row, *key), "hours": row["hours"]}
+            )
+
+
+async def load_demo(loader: Loader) -> None:
+    """Publishers, firms, the course catalogue and its credentials, from seeds/demo."""
+    organizations = {}
+    for org in _read(DEMO_DIR / "organizations.toml")["organizations"]:
+        organizations[org["slug"]] = await loader.upsert(
+            "organizations", {"slug": org["slug"]}, _without(org, "slug")
+        )
+    areas: dict[tuple[str, str], Model] = {}
+    for area in _read(DEMO_DIR / "practice_areas.toml")["practice_areas"]:
+        org = organizations[area["organization"]]
+        areas[(area["organization"], area["slug"])] = await loader.upsert(
+            "practice_areas",
+            {"organization": org, "slug": area["slug"]},
+            _without(area, "organization", "slug"),
+        )
+    jurisdictions = {
+        j.code: j for j in await collections.get("jurisdictions").model.all()
+    }
+    courses: dict[tuple[str, str], Model] = {}
+    assessments: dict[tuple[str, str, str], Model] = {}
+    for path in sorted((DEMO_DIR / "courses").glob("*.toml")):
+        doc = _read(path)
+        course, seeded = await _course(loader, doc, organizations, areas, jurisdictions)
+        courses[(doc["organization"], doc["slug"])] = course
+        for title, assessment in seeded.items():
+            assessments[(doc["organization"], doc["slug"], title)] = assessment
+    credentials = DEMO_DIR / "credentials.toml"
+    if credentials.exists():
+        await _credentials(loader, _read(credentials), organizations, courses, assessments)
+
+
+async def _course(
+    loader: Loader,
+    doc: dict[str, Any],
+    organizations: dict[str, Model],
+    areas: dict[tuple[str, str], Model],
+    jurisdictions: dict[str, Model],
+) -> tuple[Model, dict[str, Model]]:
+    """A course with its parts and approvals; also its assessments by title."""
+    org = organizations[doc["organization"]]
+    fields = _without(doc, "organization", "slug", "practice_areas", "modules",
+                      "assessments", "approvals")
+    course = await loader.upsert(
+        "courses", {"organization": org, "slug": doc["slug"]}, fields
+    )
+    for slug in doc.get("practice_areas", []):
+        area = areas[(doc["organization"], slug)]
+        await loader.upsert(
+            "courses_practice_areas", {"course": course, "practice_area": area}, {}
+        )
+    modules = []
+    for m_index, module_doc in enumerate(doc.get("modules", []), start=1):
+        module = await loader.upsert(
+            "modules",
+            {"course": course, "sort": m_index},
+            _without(module_doc, "lessons"),
+        )
+        modules.append(module)
+        for l_index, lesson in enumerate(module_doc.get("lessons", []), start=1):
+            await loader.upsert("lessons", {"module": module, "sort": l_index}, lesson)
+    seeded = {}
+    for a_index, a_doc in enumerate(doc.get("assessments", []), start=1):
+        values = _without(a_doc, "title", "questions", "module")
+        values["sort"] = a_index
+        if "module" in a_doc:
+            values["module"] = modules[a_doc["module"] - 1]
+        assessment = await loader.upsert(
+            "assessments", {"course": course, "title": a_doc["title"]}, values
+        )
+        seeded[a_doc["title"]] = assessment
+        for q_index, q_doc in enumerate(a_doc.get("questions", []), start=1):
+            question = await loader.upsert(
+                "questions",
+                {"assessment": assessment, "sort": q_index},
+                _without(q_doc, "choices"),
+            )
+            for c_index, choice in enumerate(q_doc.get("choices", []), start=1):
+                await loader.upsert(
+                    "choices", {"question": question, "sort": c_index}, choice
+                )
+    for a_doc in doc.get("approvals", []):
+        jurisdiction = jurisdictions[a_doc["jurisdiction"]]
+        approval = await loader.upsert(
+            "approvals",
+            {
+                "course": course,
+                "jurisdiction": jurisdiction,
+                "valid_from": a_doc["valid_from"],
+            },
+            {**_without(a_doc, "jurisdiction", "valid_from", "credits"),
+             "organization": org},
+        )
+        for category, hours in a_doc.get("credits", {}).items():
+            await loader.upsert(
+                "approval_credits",
+                {"approval": approval, "category": category},
+                {"hours": hours},
+            )
+    return course, seeded
+
+
+async def _credentials(
+    loader: Loader,
+    doc: dict[str, Any],
+    organizations: dict[str, Model],
+    courses: dict[tuple[str, str], Model],
+    assessments: dict[tuple[str, str, str], Model],
+) -> None:
+    micro = {}
+    for mc in doc.get("micro_credentials", []):
+        org = organizations[mc["organization"]]
+        credential = await loader.upsert(
+            "micro_credentials",
+            {"organization": org, "slug": mc["slug"]},
+            _without(mc, "organization", "slug", "criteria"),
+        )
+        micro[(mc["organization"], mc["slug"])] = credential
+        for criterion in mc.get("criteria", []):
+            key: dict[str, Any] = {"micro_credential": credential,
+                                   "kind": criterion["kind"]}
+            course_key = (mc["organization"], criterion["course"])
+            if criterion["kind"] == "assessment_passed":
+                key["assessment"] = assessments[(*course_key, criterion["assessment"])]
+            else:
+                key["course"] = courses[course_key]
+            values = {}
+            if "min_score" in criterion:
+                values["min_score"] = criterion["min_score"]
+            await loader.upsert("micro_credential_criteria", key, values)
+    for pathway_doc in doc.get("pathways", []):
+        org = organizations[pathway_doc["organization"]]
+        pathway = await loader.upsert(
+            "pathways",
+            {"organization": org, "slug": pathway_doc["slug"]},
+            _without(pathway_doc, "organization", "slug", "micro_credentials"),
+        )
+        for index, slug in enumerate(pathway_doc["micro_credentials"], start=1):
+            await loader.upsert(
+                "pathways_micro_credentials",
+                {"pathway": pathway,
+                 "micro_credential": micro[(pathway_doc["organization"], slug)]},
+                {"sort": index},
+            )
+
+
+def _without(doc: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k not in names}
+
+
+async def seed(*, demo: bool) -> Tally:
+    """Load the reference data and, if asked, the demo catalogue, in one transaction."""
+    loader = Loader()
+    async with in_transaction():
+        await load_reference(loader)
+        if demo:
+            await load_demo(loader)
+    logger.info(
+        "seeds.loaded",
+        extra={
+            "rows_created": loader.tally.created,
+            "rows_updated": loader.tally.updated,
+            "rows_unchanged": loader.tally.unchanged,
+        },
+    )
+    return loader.tally

@@ -1,0 +1,56 @@
+"""Build test data through the item services, as the API would."""
+
+import itertools
+from typing import Any
+
+from tortoise.models import Model
+
+from app.services import collections, items
+from permissions import SYSTEM
+
+_counter = itertools.count(1)
+
+
+async def make(collection: str, **data: Any) -> Model:
+    values = {k: (v.pk if isinstance(v, Model) else v) for k, v in data.items()}
+    (item,) = await items.create_items(collections.get(collection), [values], SYSTEM)
+    return item
+
+
+async def organization(**data: Any) -> Model:
+    n = next(_counter)
+    return await make(
+        "organizations",
+        **{"name": f"Publisher {n}", "slug": f"publisher-{n}", "kind": "publisher"}
+        | data,
+    )
+
+
+async def course(org: Model, **data: Any) -> Model:
+    n = next(_counter)
+    defaults = {
+        "organization": org,
+        "title": f"Course {n}",
+        "slug": f"course-{n}",
+        "level": "intermediate",
+        "format": "on_demand",
+        "credit_hours": "1.00",
+    }
+    return await make("courses", **defaults | data)
+
+
+async def course_tree(org: Model, modules: int = 2, lessons: int = 3, **data: Any):
+    """A course with modules of lessons; returns the course."""
+    c = await course(org, **data)
+    for m in range(1, modules + 1):
+        module = await make("modules", course=c, title=f"Module {m}", sort=m)
+        for n in range(1, lessons + 1):
+            await make(
+                "lessons",
+                module=module,
+                title=f"Lesson {m}.{n}",
+                kind="reading",
+                sort=n,
+                duration_minutes=10 * n,
+            )
+    return c
