@@ -57,7 +57,8 @@ def migrate() -> None:
 @cli.command()
 def seed(
     demo: Annotated[
-        bool, typer.Option(help="Also load the demo catalogue, not only reference data.")
+        bool,
+        typer.Option(help="Also load the demo catalogue, not only reference data."),
     ] = True,
 ) -> None:
     """Load reference data (jurisdictions, MCLE rules) and the demo catalogue.

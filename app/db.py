@@ -27,10 +27,21 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-def _connection_url(database_url: str) -> str:
+def _connection_url(database_url: str) -> str | dict[str, Any]:
     if database_url.startswith("postgresql://"):
         database_url = "postgres://" + database_url.removeprefix("postgresql://")
-    return database_url
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    return {
+        "engine": "tortoise.backends.sqlite",
+        "credentials": {
+            "file_path": database_url.removeprefix("sqlite://"),
+            # `_contains` and `_starts_with` are case-sensitive, as on
+            # PostgreSQL; SQLite's LIKE ignores case unless told otherwise.
+            "case_sensitive_like": "ON",
+            "busy_timeout": 5000,
+        },
+    }
 
 
 def redact(database_url: str) -> str:

@@ -18,12 +18,20 @@ from strawberry.types import ExecutionContext
 from app.errors import LexstackError
 from app.settings import Settings
 from schema.builder import SchemaBuilder
-from schema.errors import ErrorCodes
+from schema.errors import with_codes
 
 logger = logging.getLogger("lexstack.graphql")
 
 
 class LexstackSchema(strawberry.Schema):
+    async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> Any:
+        # Codes are given here, after everything else: parse failures leave
+        # the operation before any extension could see their result.
+        result = await super().execute(query, *args, **kwargs)
+        if result.errors:
+            result.errors = with_codes(result.errors, query)
+        return result
+
     def process_errors(
         self,
         errors: list[GraphQLError],
@@ -51,7 +59,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         ParserCache,
         ValidationCache,
-        ErrorCodes,
     ]
     return LexstackSchema(
         query=query,

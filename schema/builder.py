@@ -148,9 +148,16 @@ class SchemaBuilder:
             scalar = SCALARS[spec.kind]
             annotation = Optional[scalar] if spec.nullable else scalar  # noqa: UP045
             if spec.restricted:
-                setattr(cls, name, strawberry.field(resolver=_restricted(c, name, annotation)))
+                # Nullable, so that a denied field is null with an error rather
+                # than nulling the whole item.
+                hidden = Optional[scalar]  # noqa: UP045
+                setattr(
+                    cls, name, strawberry.field(resolver=_restricted(c, name, hidden))
+                )
             elif spec.choices is not None:
-                setattr(cls, name, strawberry.field(resolver=_enum_value(name, annotation)))
+                setattr(
+                    cls, name, strawberry.field(resolver=_enum_value(name, annotation))
+                )
             else:
                 annotations[name] = annotation
         for name, rel in c.many_to_one.items():
@@ -227,7 +234,11 @@ class SchemaBuilder:
     def _mutation(self) -> type:
         namespace: dict[str, Any] = {}
         for name, c in self.registry.items():
-            obj, create, update = self.types[name], self.creates[name], self.updates[name]
+            obj, create, update = (
+                self.types[name],
+                self.creates[name],
+                self.updates[name],
+            )
             namespace[f"create_{name}_item"] = strawberry.mutation(
                 resolver=_create_one(c, create, Optional[obj])  # noqa: UP045
             )
@@ -262,9 +273,7 @@ def _required_input(name: str, annotations: dict[str, Any]) -> type:
         if type(None) in getattr(annotation, "__args__", ()):
             namespace[field] = UNSET
     # Required fields first: dataclasses refuse a required field after a default.
-    ordered = dict(
-        sorted(annotations.items(), key=lambda item: item[0] in namespace)
-    )
+    ordered = dict(sorted(annotations.items(), key=lambda item: item[0] in namespace))
     namespace["__annotations__"] = ordered
     cls = type(name, (), namespace)
     return strawberry.input(cls, name=name)
@@ -358,7 +367,7 @@ def _list(c: Collection, params: dict[str, tuple[Any, Any]], returns: Any) -> An
 
 
 def _by_id(c: Collection, returns: Any) -> Any:
-    async def resolve(root: Any, info: strawberry.Info, id: strawberry.ID) -> Any:  # noqa: A002
+    async def resolve(root: Any, info: strawberry.Info, id: strawberry.ID) -> Any:
         return await info.context.reader.item(c, id)
 
     resolve.__name__ = f"{c.name}_by_id"
@@ -436,7 +445,7 @@ def _create_many(c: Collection, create: type, returns: Any) -> Any:
 
 
 def _update_one(c: Collection, update: type, returns: Any) -> Any:
-    async def resolve(root: Any, info: strawberry.Info, id: Any, data: Any) -> Any:  # noqa: A002
+    async def resolve(root: Any, info: strawberry.Info, id: Any, data: Any) -> Any:
         (item,) = await items.update_items(c, [id], _data(data), info.context.principal)
         return item
 
@@ -461,7 +470,7 @@ def _update_many(c: Collection, update: type, returns: Any) -> Any:
 
 
 def _delete_one(c: Collection, returns: type) -> Any:
-    async def resolve(root: Any, info: strawberry.Info, id: Any) -> Any:  # noqa: A002
+    async def resolve(root: Any, info: strawberry.Info, id: Any) -> Any:
         (key,) = await items.delete_items(c, [id], info.context.principal)
         return returns(id=str(key))
 

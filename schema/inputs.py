@@ -70,9 +70,7 @@ def _operator_type(kind: Kind) -> type:
 OPERATOR_TYPES: dict[Kind, type] = {}
 for _kind in Kind:
     _name = _OPERATOR_TYPE_NAMES[_kind]
-    existing = next(
-        (t for t in OPERATOR_TYPES.values() if t.__name__ == _name), None
-    )
+    existing = next((t for t in OPERATOR_TYPES.values() if t.__name__ == _name), None)
     OPERATOR_TYPES[_kind] = existing or _operator_type(_kind)
 
 

@@ -77,7 +77,9 @@ def _key(value: Any) -> Any:
     return value.pk if isinstance(value, Model) else value
 
 
-def _differs(collection: collections.Collection, item: Model, name: str, new: Any) -> bool:
+def _differs(
+    collection: collections.Collection, item: Model, name: str, new: Any
+) -> bool:
     if name in collection.many_to_one:
         current = getattr(item, collection.many_to_one[name].column)
         return str(current) != str(new) if new is not None else current is not None
@@ -153,7 +155,9 @@ async def load_demo(loader: Loader) -> None:
             assessments[(doc["organization"], doc["slug"], title)] = assessment
     credentials = DEMO_DIR / "credentials.toml"
     if credentials.exists():
-        await _credentials(loader, _read(credentials), organizations, courses, assessments)
+        await _credentials(
+            loader, _read(credentials), organizations, courses, assessments
+        )
 
 
 async def _course(
@@ -165,8 +169,15 @@ async def _course(
 ) -> tuple[Model, dict[str, Model]]:
     """A course with its parts and approvals; also its assessments by title."""
     org = organizations[doc["organization"]]
-    fields = _without(doc, "organization", "slug", "practice_areas", "modules",
-                      "assessments", "approvals")
+    fields = _without(
+        doc,
+        "organization",
+        "slug",
+        "practice_areas",
+        "modules",
+        "assessments",
+        "approvals",
+    )
     course = await loader.upsert(
         "courses", {"organization": org, "slug": doc["slug"]}, fields
     )
@@ -214,8 +225,10 @@ async def _course(
                 "jurisdiction": jurisdiction,
                 "valid_from": a_doc["valid_from"],
             },
-            {**_without(a_doc, "jurisdiction", "valid_from", "credits"),
-             "organization": org},
+            {
+                **_without(a_doc, "jurisdiction", "valid_from", "credits"),
+                "organization": org,
+            },
         )
         for category, hours in a_doc.get("credits", {}).items():
             await loader.upsert(
@@ -243,8 +256,10 @@ async def _credentials(
         )
         micro[(mc["organization"], mc["slug"])] = credential
         for criterion in mc.get("criteria", []):
-            key: dict[str, Any] = {"micro_credential": credential,
-                                   "kind": criterion["kind"]}
+            key: dict[str, Any] = {
+                "micro_credential": credential,
+                "kind": criterion["kind"],
+            }
             course_key = (mc["organization"], criterion["course"])
             if criterion["kind"] == "assessment_passed":
                 key["assessment"] = assessments[(*course_key, criterion["assessment"])]
@@ -264,8 +279,10 @@ async def _credentials(
         for index, slug in enumerate(pathway_doc["micro_credentials"], start=1):
             await loader.upsert(
                 "pathways_micro_credentials",
-                {"pathway": pathway,
-                 "micro_credential": micro[(pathway_doc["organization"], slug)]},
+                {
+                    "pathway": pathway,
+                    "micro_credential": micro[(pathway_doc["organization"], slug)],
+                },
                 {"sort": index},
             )
 

@@ -86,7 +86,7 @@ async def _clear() -> None:
     else:
         await conn.execute_script("PRAGMA foreign_keys = OFF")
         for table in tables:
-            await conn.execute_script(f'DELETE FROM "{table}"')
+            await conn.execute_script(f'DELETE FROM "{table}"')  # noqa: S608
         await conn.execute_script("PRAGMA foreign_keys = ON")
 
 
@@ -121,14 +121,22 @@ class GQL:
             query, variable_values=variables, context_value=context
         )
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None,
-                   principal: Principal = ANONYMOUS) -> dict[str, Any]:
+    async def data(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        principal: Principal = ANONYMOUS,
+    ) -> dict[str, Any]:
         result = await self(query, variables, principal)
         assert result.errors is None, [e.formatted for e in result.errors]
         return result.data
 
-    async def error(self, query: str, variables: dict[str, Any] | None = None,
-                    principal: Principal = ANONYMOUS) -> dict[str, Any]:
+    async def error(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        principal: Principal = ANONYMOUS,
+    ) -> dict[str, Any]:
         result = await self(query, variables, principal)
         assert result.errors, f"expected an error, got {result.data}"
         return result.errors[0].formatted
@@ -160,7 +168,11 @@ class StatementCounter(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         sql = str(record.args[0]) if record.args else ""
         if sql.lstrip().split(" ", 1)[0].upper() in {
-            "SELECT", "INSERT", "UPDATE", "DELETE", "WITH",
+            "SELECT",
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "WITH",
         }:
             self.statements.append(sql)
 

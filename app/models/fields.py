@@ -1,6 +1,5 @@
 """Field types shared by the models."""
 
-from decimal import Decimal
 from typing import Any
 
 from tortoise import fields

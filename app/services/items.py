@@ -151,7 +151,7 @@ async def _values(
 
 
 def _inherited_organization(collection: Collection, values: dict[str, Any]) -> Any:
-    """A child's organization is its parent's: a lesson belongs where its module does."""
+    """A child belongs where its parent does: a lesson to its module's organization."""
     for name in collection.many_to_one:
         parent = values.get(name)
         if name != "organization" and parent is not None:
@@ -174,16 +174,18 @@ def _check_organization(
     if values.get("organization") is not None:
         organization_id = values["organization"].pk
     else:
-        organization_id = values.get("organization_id") or (item and item.organization_id)
+        organization_id = values.get("organization_id") or (
+            item and item.organization_id
+        )
     for name, value in values.items():
         if name in ("organization", "organization_id", "jurisdiction") or value is None:
             continue
-        if name in collection.many_to_one and hasattr(value, "organization_id"):
-            if value.organization_id != organization_id:
-                raise InvalidInput(
-                    f'"{name}" of a {collection.name} item must belong to the '
-                    "same organization."
-                )
+        related_organization = getattr(value, "organization_id", organization_id)
+        if name in collection.many_to_one and related_organization != organization_id:
+            raise InvalidInput(
+                f'"{name}" of a {collection.name} item must belong to the '
+                "same organization."
+            )
 
 
 async def _related(

@@ -47,9 +47,7 @@ class Reader:
 
     @property
     def dynamic(self) -> Dynamic:
-        return Dynamic(
-            now=self.now, current_user=self.principal.id, hidden=self.hidden
-        )
+        return Dynamic(now=self.now, current_user=self.principal.id, hidden=self.hidden)
 
     def hidden(self, collection: Collection) -> frozenset[str]:
         """Restricted fields of the collection this principal may not read."""
@@ -121,7 +119,9 @@ class Reader:
         hidden = self.hidden(collection)
         for name in [*group_by, *(n for names in wanted.values() for n in names)]:
             if name in hidden:
-                raise InvalidInput(f'You may not aggregate {collection.name} on "{name}".')
+                raise InvalidInput(
+                    f'You may not aggregate {collection.name} on "{name}".'
+                )
         for name in group_by:
             if name not in collection.fields:
                 raise InvalidInput(
@@ -144,8 +144,8 @@ class Reader:
         queryset = self.where(collection, query).annotate(**annotations)
         if group_by:
             queryset = queryset.group_by(*group_by).order_by(*sort or group_by)
-        rows = await queryset.offset(offset).limit(limit).values(
-            *group_by, *annotations
+        rows = (
+            await queryset.offset(offset).limit(limit).values(*group_by, *annotations)
         )
         return [_shape(collection, row, group_by) for row in rows]
 
@@ -181,7 +181,7 @@ def _shape(
 
 def _number(collection: Collection, name: str, value: Any) -> Any:
     """Aggregates of hours stay exact decimals; of integers, plain numbers."""
-    if value is None or isinstance(value, int) and not isinstance(value, bool):
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     if collection.fields[name].kind is Kind.DECIMAL:
         return Decimal(str(value)).quantize(Decimal("0.0001")).normalize()

@@ -1,0 +1,166 @@
+"""The ASGI application: GraphQL, the console, and the server routes."""
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from app import db, logs
+from app.console import ASSETS_DIR, render_console
+from app.services.query import Limits, Reader
+from app.settings import Settings, get_settings
+from permissions import ANONYMOUS, Principal
+from schema import build_schema
+from schema.context import Context
+
+logger = logging.getLogger("lexstack")
+
+
+class LexstackGraphQL(GraphQL):
+    """Strawberry's ASGI view with lexstack's context and offline console."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        self.settings = settings
+        self.limits = Limits(
+            default_limit=settings.default_limit, max_limit=settings.max_limit
+        )
+        super().__init__(
+            build_schema(settings),
+            graphql_ide="graphiql" if settings.graphiql else None,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            **kwargs,
+        )
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        principal = self.principal_of(request)
+        return Context(principal, Reader(principal, self.limits), request)
+
+    def principal_of(self, request: Request | WebSocket) -> Principal:
+        # Accounts and tokens arrive with the identity layer; until then every
+        # caller is the anonymous principal.
+        return ANONYMOUS
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(render_console(graphql_path=request.url.path))
+
+
+class GraphQLEndpoint:
+    """The GraphQL view, built once the ORM knows its models.
+
+    The schema is generated from the models' metadata, which Tortoise only
+    has after initialisation, so the view is made in the lifespan (or on
+    the first request, where the caller manages the ORM itself).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.view: LexstackGraphQL | None = None
+
+    def build(self) -> LexstackGraphQL:
+        if self.view is None:
+            self.view = LexstackGraphQL(self.settings)
+        return self.view
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.build()(scope, receive, send)
+
+
+class RequestLog:
+    """One log line per HTTP request, with an id echoed as X-Request-Id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = uuid.uuid4().hex[:16]
+        token = logs.request_id.set(rid)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", rid.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            logger.info(
+                "http.request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            logs.request_id.reset(token)
+
+
+async def ping(request: Request) -> Response:
+    return PlainTextResponse("pong")
+
+
+async def health(request: Request) -> Response:
+    try:
+        await db.ping()
+    except Exception:
+        logger.warning("health.database_unreachable", exc_info=True)
+        return JSONResponse(
+            {"status": "error", "checks": {"database": "unreachable"}}, status_code=503
+        )
+    return JSONResponse({"status": "ok", "checks": {"database": "ok"}})
+
+
+def create_app(
+    settings: Settings | None = None, *, manage_database: bool = True
+) -> Starlette:
+    """The application; with manage_database it opens and closes the ORM itself."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await db.init(settings)
+        graphql.build()
+        try:
+            yield
+        finally:
+            if manage_database:
+                await db.close()
+
+    graphql = GraphQLEndpoint(settings)
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/server/ping", ping),
+        Route("/server/health", health),
+        Mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets"),
+    ]
+    return Starlette(
+        routes=routes, middleware=[Middleware(RequestLog)], lifespan=lifespan
+    )
