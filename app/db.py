@@ -67,7 +67,8 @@ async def init(settings: Settings) -> None:
 
 
 async def close() -> None:
-    await connections.close_all()
+    """Close every connection and forget the ORM context, so init may run again."""
+    await Tortoise.close_connections()
 
 
 async def ping() -> None:

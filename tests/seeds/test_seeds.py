@@ -1,0 +1,85 @@
+"""The seeds load through the item services, completely and idempotently."""
+
+from decimal import Decimal
+
+from app.models import (
+    Approval,
+    Course,
+    Jurisdiction,
+    MicroCredential,
+    Pathway,
+    Question,
+    Requirement,
+)
+from seeds.loader import seed
+
+
+async def test_seeding_twice_changes_nothing_the_second_time(clean):
+    first = await seed(demo=True)
+    second = await seed(demo=True)
+
+    assert first.created > 250
+    assert (second.created, second.updated) == (0, 0)
+    assert second.unchanged == first.created
+
+
+async def test_reference_rules_name_their_sources(clean):
+    await seed(demo=False)
+
+    codes = sorted(await Jurisdiction.all().values_list("code", flat=True))
+    requirements = await Requirement.all().prefetch_related("jurisdiction")
+
+    assert codes == ["US-CA", "US-FL", "US-IL", "US-NY", "US-TX"]
+    assert all(r.source.strip() for r in requirements)
+    totals = {
+        r.jurisdiction.code: r.hours
+        for r in requirements
+        if r.kind == "minimum"
+        and r.category == "total"
+        and r.audience in ("all", "experienced")
+        and r.effective_until is None
+    }
+    # Cal. Rules of Court 9.31 (25 h / 3 y); 22 NYCRR 1500.22 (24 h / 2 y);
+    # Texas State Bar Rules art. XII (15 h / y); Fla. Bar Rule 6-10.3 (30 h /
+    # 3 y since 2024); Ill. S. Ct. Rule 794 (30 h / 2 y).
+    assert totals == {
+        "US-CA": Decimal("25.00"),
+        "US-NY": Decimal("24.00"),
+        "US-TX": Decimal("15.00"),
+        "US-FL": Decimal("30.00"),
+        "US-IL": Decimal("30.00"),
+    }
+    ca_cap = await Requirement.get(
+        jurisdiction__code="US-CA", kind="maximum", delivery="self_study"
+    )
+    assert ca_cap.hours == Decimal("12.50")
+
+
+async def test_demo_catalogue_is_complete(clean):
+    await seed(demo=True)
+
+    courses = await Course.all().prefetch_related(
+        "modules__lessons", "assessments__questions", "approvals__credits"
+    )
+
+    assert len(courses) >= 12
+    for course in courses:
+        assert len(course.modules) >= 2, course.slug
+        assert all(len(m.lessons) >= 1 for m in course.modules), course.slug
+        assert course.assessments, course.slug
+        assert all(a.questions for a in course.assessments), course.slug
+        jurisdictions = {a.jurisdiction_id for a in course.approvals}
+        assert len(jurisdictions) >= 3, course.slug
+        for approval in course.approvals:
+            hours = sum((c.hours for c in approval.credits), Decimal(0))
+            assert hours == approval.total_hours, (course.slug, approval.pk)
+            assert approval.total_hours <= course.credit_hours
+
+    privacy = await Pathway.get(slug="data-privacy-professional").prefetch_related(
+        "micro_credentials__micro_credential"
+    )
+    parts = {p.micro_credential.slug for p in privacy.micro_credentials}
+    assert privacy.rule == "all_of" and len(parts) == 3
+    assert await MicroCredential.all().count() >= 6
+    assert await Approval.filter(status="approved").count() >= 30
+    assert await Question.filter(kind="multiple_choice").exists()
