@@ -3,11 +3,15 @@
 import asyncio
 from typing import Annotated
 
+import logging
+
 import typer
 import uvicorn
 
 from app import db, logs
 from app.settings import Settings, get_settings
+
+logger = logging.getLogger("lexstack")
 
 cli = typer.Typer(
     help="lexstack: a GraphQL backend for continuing legal education.",
@@ -31,6 +35,10 @@ def serve(
     from app.main import create_app
 
     base = settings.public_url or f"http://{host}:{port}"
+    logger.info(
+        "server.starting",
+        extra={"url": base, "database": db.redact(settings.database_url)},
+    )
     typer.echo(f"lexstack listening on {base}")
     typer.echo(f"  GraphQL API and console: {base}/graphql")
     typer.echo(f"  Health:                  {base}/server/health")

@@ -7,6 +7,7 @@ combined with `_and`/`_or`. Relations compile to subqueries on the related
 collection, so a filter never multiplies the rows it selects.
 """
 
+import calendar
 import datetime as dt
 import re
 import uuid
@@ -51,7 +52,6 @@ _NOW = re.compile(
     r"^\$NOW(?:\(\s*([+-]?)\s*(\d+)\s*"
     r"(second|minute|hour|day|week|month|year)s?\s*\))?$"
 )
-_UNIT_DAYS = {"week": 7, "month": 30, "year": 365}
 
 
 @dataclass(frozen=True)
@@ -290,9 +290,18 @@ def _now(raw: str, dyn: Dynamic) -> dt.datetime:
     if not amount:
         return dyn.now
     count = int(amount) * (-1 if sign == "-" else 1)
-    if unit in _UNIT_DAYS:
-        return dyn.now + dt.timedelta(days=count * _UNIT_DAYS[unit])
+    if unit in ("month", "year"):
+        return _add_months(dyn.now, count * (12 if unit == "year" else 1))
     return dyn.now + dt.timedelta(**{f"{unit}s": count})
+
+
+def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
+    """Calendar months: Jan 31 plus one month is the last day of February."""
+    index = moment.year * 12 + moment.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
 
 
 _COERCERS: dict[Kind, Callable[[Any, Dynamic], Any]] = {
