@@ -1,9 +1,8 @@
 """The `lexstack` command: serve, migrate and seed."""
 
 import asyncio
-from typing import Annotated
-
 import logging
+from typing import Annotated
 
 import typer
 import uvicorn

@@ -19,7 +19,7 @@ from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from app import db, logs
-from app.console import ASSETS_DIR, render_console
+from app.console import ASSETS_DIR, CONSOLE_CSP, render_console
 from app.services.query import Limits, Reader
 from app.settings import Settings, get_settings
 from permissions import ANONYMOUS, Principal
@@ -56,7 +56,10 @@ class LexstackGraphQL(GraphQL):
         return ANONYMOUS
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(render_console(graphql_path=request.url.path))
+        return HTMLResponse(
+            render_console(graphql_path=request.url.path),
+            headers={"Content-Security-Policy": CONSOLE_CSP},
+        )
 
 
 class GraphQLEndpoint:
