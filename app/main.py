@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -20,9 +21,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from app import db, logs
 from app.console import ASSETS_DIR, CONSOLE_CSP, render_console
+from app.errors import Unauthenticated
+from app.services.auth import Auth
 from app.services.query import Limits, Reader
 from app.settings import Settings, get_settings
-from permissions import ANONYMOUS, Principal
+from permissions import anonymous, policies
 from schema import build_schema
 from schema.context import Context
 
@@ -32,8 +35,9 @@ logger = logging.getLogger("lexstack")
 class LexstackGraphQL(GraphQL):
     """Strawberry's ASGI view with lexstack's context and offline console."""
 
-    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, settings: Settings, auth: Auth, **kwargs: Any) -> None:
         self.settings = settings
+        self.auth = auth
         self.limits = Limits(
             default_limit=settings.default_limit, max_limit=settings.max_limit
         )
@@ -47,13 +51,8 @@ class LexstackGraphQL(GraphQL):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        principal = self.principal_of(request)
-        return Context(principal, Reader(principal, self.limits), request)
-
-    def principal_of(self, request: Request | WebSocket) -> Principal:
-        # Accounts and tokens arrive with the identity layer; until then every
-        # caller is the anonymous principal.
-        return ANONYMOUS
+        principal = request.scope.get("state", {}).get("principal") or anonymous()
+        return Context(principal, Reader(principal, self.limits), request, self.auth)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(
@@ -70,16 +69,35 @@ class GraphQLEndpoint:
     the first request, where the caller manages the ORM itself).
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, auth: Auth) -> None:
         self.settings = settings
+        self.auth = auth
         self.view: LexstackGraphQL | None = None
 
     def build(self) -> LexstackGraphQL:
         if self.view is None:
-            self.view = LexstackGraphQL(self.settings)
+            self.view = LexstackGraphQL(self.settings, self.auth)
         return self.view
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # Who is asking is settled before GraphQL runs: a bad token is a 401
+        # for the whole request, never a quiet fall back to anonymous.
+        header = Headers(scope=scope).get("authorization")
+        try:
+            principal = await self.auth.principal(header)
+        except Unauthenticated as exc:
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 4401})
+                return
+            body = {
+                "errors": [{"message": exc.message, "extensions": {"code": exc.code}}]
+            }
+            response = JSONResponse(
+                body, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
+            await response(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
         await self.build()(scope, receive, send)
 
 
@@ -149,14 +167,16 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_database:
             await db.init(settings)
+            await policies.start(settings.redis_url)
         graphql.build()
         try:
             yield
         finally:
             if manage_database:
+                await policies.stop()
                 await db.close()
 
-    graphql = GraphQLEndpoint(settings)
+    graphql = GraphQLEndpoint(settings, Auth(settings))
     routes = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql),

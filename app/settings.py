@@ -22,6 +22,23 @@ class Settings(BaseSettings):
     seed_demo: bool = Field(
         default=True, description="Load the demo catalogue when the database is new"
     )
+    redis_url: str | None = Field(
+        default=None,
+        description="redis://HOST:PORT/DB; carries policy changes between processes",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs access tokens; made and kept in the database if unset",
+    )
+    access_token_minutes: int = Field(default=15, ge=1)
+    refresh_token_days: int = Field(default=7, ge=1)
+    # argon2id cost; the defaults are argon2-cffi's (about 50 ms here).
+    password_time_cost: int = Field(default=3, ge=1)
+    password_memory_kib: int = Field(default=65536, ge=8)
+    # Failed sign-ins allowed per account and per client address in the window.
+    login_failures_per_account: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=30, ge=1)
+    login_failure_window_minutes: int = Field(default=15, ge=1)
     log_level: str = "INFO"
     log_json: bool = Field(
         default=False, description="One JSON object per log line instead of text"

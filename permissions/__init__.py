@@ -1,14 +1,27 @@
 """Who is asking, and what they may do: the one place that decides."""
 
-from permissions.gate import Action, authorize, readable_fields, row_scope
-from permissions.principal import ANONYMOUS, SYSTEM, Principal
+from permissions.enforcer import policies
+from permissions.gate import (
+    ALL,
+    Action,
+    authorize,
+    key_organizations,
+    organizations,
+    row_scope,
+)
+from permissions.principal import ANONYMOUS, SYSTEM, Principal, PrincipalKind, anonymous
 
 __all__ = [
+    "ALL",
     "ANONYMOUS",
     "SYSTEM",
     "Action",
     "Principal",
+    "PrincipalKind",
+    "anonymous",
     "authorize",
-    "readable_fields",
+    "key_organizations",
+    "organizations",
+    "policies",
     "row_scope",
 ]

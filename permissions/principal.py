@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class PrincipalKind(StrEnum):
@@ -13,12 +14,24 @@ class PrincipalKind(StrEnum):
     SYSTEM = "system"
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Principal:
     kind: PrincipalKind
     id: uuid.UUID | None = None
     # Organization id -> roles held there (admin, creator, reviewer, learner).
     roles: dict[uuid.UUID, frozenset[str]] = field(default_factory=dict)
+    platform_admin: bool = False
+    # A channel token's organization: the only one whose content it carries.
+    organization_id: uuid.UUID | None = None
+    # Decisions already made for this principal, valid for one policy
+    # generation: the gate asks Casbin once per collection and action.
+    decisions: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def subject(self) -> str:
+        if self.kind is PrincipalKind.USER:
+            return f"user:{self.id}"
+        return self.kind.value
 
     @property
     def is_anonymous(self) -> bool:
@@ -28,6 +41,14 @@ class Principal:
     def is_system(self) -> bool:
         return self.kind is PrincipalKind.SYSTEM
 
+    @property
+    def unrestricted(self) -> bool:
+        return self.is_system or self.platform_admin
 
-ANONYMOUS = Principal(kind=PrincipalKind.ANONYMOUS)
+
+def anonymous() -> Principal:
+    return Principal(kind=PrincipalKind.ANONYMOUS)
+
+
+ANONYMOUS = anonymous()
 SYSTEM = Principal(kind=PrincipalKind.SYSTEM)

@@ -21,6 +21,7 @@ from app.errors import Forbidden
 from app.services import collections, items
 from app.services.collections import NUMERIC, Collection, Kind
 from app.services.query import Query, order_by
+from schema import identity
 from schema.context import Context
 from schema.inputs import OPERATOR_TYPES, SCALARS, make_input, plain
 
@@ -106,7 +107,8 @@ class SchemaBuilder:
             self._object(collection)
             self._inputs(collection)
             self._aggregate(collection)
-        return self._query(), self._mutation()
+        query, mutation = identity.fields(self.types["users"])
+        return self._query(query), self._mutation(mutation)
 
     def _filter(self, c: Collection) -> None:
         fields: dict[str, Any] = {}
@@ -210,8 +212,8 @@ class SchemaBuilder:
                 annotations[aggregate] = Optional[numbers]  # noqa: UP045
         self.aggregates[c.name] = _output(f"{c.name}_aggregated", annotations)
 
-    def _query(self) -> type:
-        namespace: dict[str, Any] = {}
+    def _query(self, extra: dict[str, Any]) -> type:
+        namespace: dict[str, Any] = dict(extra)
         for name, c in self.registry.items():
             obj = self.types[name]
             namespace[name] = strawberry.field(
@@ -231,8 +233,8 @@ class SchemaBuilder:
             )
         return strawberry.type(type("Query", (), namespace), name="Query")
 
-    def _mutation(self) -> type:
-        namespace: dict[str, Any] = {}
+    def _mutation(self, extra: dict[str, Any]) -> type:
+        namespace: dict[str, Any] = dict(extra)
         for name, c in self.registry.items():
             obj, create, update = (
                 self.types[name],
@@ -287,7 +289,8 @@ def _output(name: str, annotations: dict[str, Any]) -> type:
 def _restricted(c: Collection, name: str, returns: Any) -> Callable[..., Any]:
     def resolve(root: Any, info: strawberry.Info) -> Any:
         context: Context = info.context
-        if name in context.hidden(c):
+        orgs = context.key_scope(c)
+        if orgs is not None and root.organization_id not in orgs:
             raise Forbidden(f'You may not read "{name}" of {c.name}.')
         return collections.value_of(root, name)
 

@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
+from app.services.auth import Auth
 from app.services.collections import Collection
 from app.services.query import Reader
 from permissions import Principal
@@ -16,13 +17,18 @@ class Context:
     """Built once per request; loaders live exactly as long as the request."""
 
     def __init__(
-        self, principal: Principal, reader: Reader, request: Request | WebSocket | None
+        self,
+        principal: Principal,
+        reader: Reader,
+        request: Request | WebSocket | None,
+        auth: Auth | None = None,
     ) -> None:
         self.principal = principal
+        self._auth = auth
         self.reader = reader
         self.request = request
         self._loaders: dict[Hashable, DataLoader] = {}
-        self._hidden: dict[str, frozenset[str]] = {}
+        self._keys: dict[str, frozenset | None] = {}
 
     def loader(
         self, key: Hashable, load: Callable[[list[Any]], Awaitable[list[Any]]]
@@ -31,7 +37,17 @@ class Context:
             self._loaders[key] = DataLoader(load_fn=load)
         return self._loaders[key]
 
+    @property
+    def auth(self) -> Auth:
+        if self._auth is None:
+            raise RuntimeError("This context has no authentication service.")
+        return self._auth
+
     def hidden(self, collection: Collection) -> frozenset[str]:
-        if collection.name not in self._hidden:
-            self._hidden[collection.name] = self.reader.hidden(collection)
-        return self._hidden[collection.name]
+        return self.reader.hidden(collection)
+
+    def key_scope(self, collection: Collection) -> frozenset | None:
+        """Organizations whose answer keys may be shown; decided once per request."""
+        if collection.name not in self._keys:
+            self._keys[collection.name] = self.reader.key_scope(collection)
+        return self._keys[collection.name]

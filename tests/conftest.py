@@ -20,10 +20,12 @@ from tortoise import Tortoise, connections
 
 from app import db
 from app.main import create_app
+from app.models import CasbinRule
 from app.services import collections
+from app.services.auth import Auth
 from app.services.query import Limits, Reader
 from app.settings import Settings
-from permissions import ANONYMOUS, SYSTEM, Principal
+from permissions import ANONYMOUS, SYSTEM, Principal, policies
 from schema import build_schema
 from schema.context import Context
 
@@ -63,7 +65,19 @@ async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, seed_demo=False, _env_file=None)
+    # argon2 at its lowest cost: hashing speed is not what the tests check.
+    return Settings(
+        database_url=database_url,
+        seed_demo=False,
+        password_time_cost=1,
+        password_memory_kib=1024,
+        _env_file=None,
+    )
+
+
+@pytest.fixture(scope="session")
+def auth(settings: Settings) -> Auth:
+    return Auth(settings)
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +85,9 @@ async def orm(settings: Settings) -> AsyncIterator[None]:
     await db.migrate(settings)
     await db.close()
     await db.init(settings)
+    await policies.start()
     yield
+    await policies.stop()
     await db.close()
 
 
@@ -79,6 +95,7 @@ async def _clear() -> None:
     # Children before parents, so restrictive foreign keys never object.
     conn = connections.get("default")
     tables = [c.name for c in collections.registry().values()]
+    tables += ["login_failures", "refresh_tokens", "login_sessions"]
     if DATABASE == "postgres":
         await conn.execute_script(
             "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"
@@ -90,12 +107,20 @@ async def _clear() -> None:
         await conn.execute_script("PRAGMA foreign_keys = ON")
 
 
+async def _clear_grants() -> None:
+    # Role grants are policy lines; the default policies stay.
+    await CasbinRule.filter(ptype="g").delete()
+    await policies.reload()
+
+
 @pytest.fixture
 async def clean(orm: None) -> AsyncIterator[None]:
     """An empty database for the test; what it wrote is removed afterwards."""
     await _clear()
+    await _clear_grants()
     yield
     await _clear()
+    await _clear_grants()
 
 
 @pytest.fixture(scope="session")
@@ -106,8 +131,9 @@ def schema(orm: None, settings: Settings) -> Any:
 class GQL:
     """Runs GraphQL operations in-process as a given principal."""
 
-    def __init__(self, schema: Any, settings: Settings) -> None:
+    def __init__(self, schema: Any, settings: Settings, auth: Auth) -> None:
         self.schema = schema
+        self.auth = auth
         self.limits = Limits(settings.default_limit, settings.max_limit)
 
     async def __call__(
@@ -116,7 +142,7 @@ class GQL:
         variables: dict[str, Any] | None = None,
         principal: Principal = ANONYMOUS,
     ) -> Any:
-        context = Context(principal, Reader(principal, self.limits), None)
+        context = Context(principal, Reader(principal, self.limits), None, self.auth)
         return await self.schema.execute(
             query, variable_values=variables, context_value=context
         )
@@ -143,8 +169,8 @@ class GQL:
 
 
 @pytest.fixture
-def gql(schema: Any, settings: Settings, clean: None) -> GQL:
-    return GQL(schema, settings)
+def gql(schema: Any, settings: Settings, auth: Auth, clean: None) -> GQL:
+    return GQL(schema, settings, auth)
 
 
 @pytest.fixture

@@ -35,6 +35,9 @@ async def course(org: Model, **data: Any) -> Model:
         "level": "intermediate",
         "format": "on_demand",
         "credit_hours": "1.00",
+        # Published, so that every principal may read it; tests of drafts
+        # ask for status="draft".
+        "status": "published",
     }
     return await make("courses", **defaults | data)
 
@@ -54,3 +57,17 @@ async def course_tree(org: Model, modules: int = 2, lessons: int = 3, **data: An
                 duration_minutes=10 * n,
             )
     return c
+
+
+PASSWORD = "correct horse battery staple"
+
+
+async def user(auth, email: str, **roles_by_org) -> Model:
+    """A user with a role in each organization given as role=organization."""
+    from app.services import identity
+    from permissions import policies
+
+    account = await identity.create_user(auth, email, PASSWORD)
+    for role, org in roles_by_org.items():
+        await policies.grant(f"user:{account.pk}", role, str(org.pk))
+    return account

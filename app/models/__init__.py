@@ -15,17 +15,30 @@ from app.models.authoring import (
     PracticeArea,
     Question,
 )
+from app.models.identity import (
+    CasbinRule,
+    ChannelToken,
+    LoginFailure,
+    LoginSession,
+    RefreshToken,
+    ServerSecret,
+    User,
+)
 from app.models.regulation import Approval, ApprovalCredit, Jurisdiction, Requirement
 
 __all__ = [
     "Approval",
     "ApprovalCredit",
     "Assessment",
+    "CasbinRule",
+    "ChannelToken",
     "Choice",
     "Course",
     "CoursePracticeArea",
     "Jurisdiction",
     "Lesson",
+    "LoginFailure",
+    "LoginSession",
     "MicroCredential",
     "MicroCredentialCriterion",
     "Module",
@@ -34,5 +47,8 @@ __all__ = [
     "PathwayMicroCredential",
     "PracticeArea",
     "Question",
+    "RefreshToken",
     "Requirement",
+    "ServerSecret",
+    "User",
 ]

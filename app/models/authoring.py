@@ -70,6 +70,7 @@ class Course(Owned):
 class CoursePracticeArea(Owned):
     """Junction between courses and practice areas, as a Directus M2M."""
 
+    content_parent = "course"
     course = fields.ForeignKeyField(
         "models.Course", related_name="practice_areas", on_delete=fields.CASCADE
     )
@@ -83,6 +84,7 @@ class CoursePracticeArea(Owned):
 
 
 class Module(Owned):
+    content_parent = "course"
     course = fields.ForeignKeyField(
         "models.Course", related_name="modules", on_delete=fields.CASCADE
     )
@@ -97,6 +99,7 @@ class Module(Owned):
 
 
 class Lesson(Owned):
+    content_parent = "module"
     module = fields.ForeignKeyField(
         "models.Module", related_name="lessons", on_delete=fields.CASCADE
     )
@@ -114,6 +117,7 @@ class Lesson(Owned):
 
 
 class Assessment(Owned):
+    content_parent = "course"
     course = fields.ForeignKeyField(
         "models.Course", related_name="assessments", on_delete=fields.CASCADE
     )
@@ -155,6 +159,7 @@ class Assessment(Owned):
 
 
 class Question(Owned):
+    content_parent = "assessment"
     assessment = fields.ForeignKeyField(
         "models.Assessment", related_name="questions", on_delete=fields.CASCADE
     )
@@ -176,6 +181,7 @@ class Question(Owned):
 
 
 class Choice(Owned):
+    content_parent = "question"
     question = fields.ForeignKeyField(
         "models.Question", related_name="choices", on_delete=fields.CASCADE
     )
@@ -211,6 +217,7 @@ class MicroCredential(Owned):
 class MicroCredentialCriterion(Owned):
     """One thing a learner must do to earn a micro-credential."""
 
+    content_parent = "micro_credential"
     micro_credential = fields.ForeignKeyField(
         "models.MicroCredential", related_name="criteria", on_delete=fields.CASCADE
     )
@@ -262,6 +269,7 @@ class Pathway(Owned):
 class PathwayMicroCredential(Owned):
     """Junction between pathways and the micro-credentials they stack."""
 
+    content_parent = "pathway"
     pathway = fields.ForeignKeyField(
         "models.Pathway", related_name="micro_credentials", on_delete=fields.CASCADE
     )

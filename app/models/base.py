@@ -20,6 +20,13 @@ class Record(Model):
     user_updated = fields.UUIDField(null=True)
     date_updated = fields.DatetimeField(auto_now=True)
 
+    # What the API makes of the model: fields it never shows, whether it
+    # takes writes, and for parts of a course, the parent whose status
+    # decides whether they are published.
+    private_fields: tuple[str, ...] = ()
+    read_only_collection = False
+    content_parent: str | None = None
+
     class Meta:
         abstract = True
 

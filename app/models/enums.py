@@ -131,3 +131,17 @@ class ApprovalStatus(StrEnum):
     APPROVED = "approved"
     DENIED = "denied"
     EXPIRED = "expired"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class Role(StrEnum):
+    """Roles a user holds in an organization; several at once are allowed."""
+
+    ADMIN = "admin"
+    CREATOR = "creator"
+    REVIEWER = "reviewer"
+    LEARNER = "learner"

@@ -61,6 +61,7 @@ class Requirement(Owned):
 class Approval(Owned):
     """A jurisdiction's accreditation of a course, owned by the course's publisher."""
 
+    content_parent = "course"
     course = fields.ForeignKeyField(
         "models.Course", related_name="approvals", on_delete=fields.CASCADE
     )
@@ -91,6 +92,7 @@ class Approval(Owned):
 class ApprovalCredit(Owned):
     """Hours of one category within an approval."""
 
+    content_parent = "approval"
     approval = fields.ForeignKeyField(
         "models.Approval", related_name="credits", on_delete=fields.CASCADE
     )

@@ -16,6 +16,7 @@ from tortoise.fields.relational import (
 )
 from tortoise.models import Model
 
+from app.models.base import Record
 from app.models.fields import HoursField
 
 
@@ -77,6 +78,8 @@ class Collection:
     to_many: dict[str, ToMany] = field(default_factory=dict)
     search_fields: tuple[str, ...] = ()
     restricted: frozenset[str] = frozenset()
+    read_only: bool = False
+    content_parent: str | None = None
 
     @property
     def owned(self) -> bool:
@@ -117,7 +120,10 @@ def _describe(model: type[Model]) -> Collection:
         model=model,
         search_fields=tuple(getattr(model, "search_fields", ())),
         restricted=restricted,
+        read_only=model.read_only_collection,
+        content_parent=model.content_parent,
     )
+    private = set(model.private_fields)
     for name, f in meta.fields_map.items():
         if isinstance(f, ForeignKeyFieldInstance):
             collection.many_to_one[name] = ManyToOne(
@@ -132,7 +138,7 @@ def _describe(model: type[Model]) -> Collection:
                 target=f.related_model._meta.db_table,
                 back=f.relation_field.removesuffix("_id"),
             )
-        elif not isinstance(f, RelationalField):
+        elif not isinstance(f, RelationalField) and name not in private:
             collection.fields[name] = _scalar(name, f, restricted)
     # Foreign key columns (course_id) are reached through their relation
     # (`course`), as in Directus.
@@ -165,6 +171,9 @@ def registry() -> dict[str, Collection]:
     """Every collection by name, described once the ORM knows its models."""
     if not _registry:
         for model in Tortoise.apps["models"].values():
+            # Sessions, tokens and policy lines are lexstack's own business.
+            if not issubclass(model, Record):
+                continue
             collection = _describe(model)
             _registry[collection.name] = collection
     return _registry

@@ -60,9 +60,10 @@ class Dynamic:
 
     now: dt.datetime
     current_user: uuid.UUID | None = None
-    # Fields of a collection the caller may not read, and so may not filter
-    # on: a filter is a way to learn a value as surely as reading it.
-    hidden: Callable[[Collection], frozenset[str]] = lambda _: frozenset()
+    # Organizations whose restricted fields (answer keys) the caller may read;
+    # None for all. A filter is a way to learn a value as surely as reading
+    # it, so a condition on such a field only ever matches those rows.
+    key_scope: Callable[[Collection], frozenset | None] = lambda _: None
 
 
 def compile_filter(collection: Collection, where: dict[str, Any], dyn: Dynamic) -> Q:
@@ -79,10 +80,15 @@ def _entry(collection: Collection, key: str, value: Any, dyn: Dynamic) -> Q:
             raise InvalidInput(f"{key} takes a non-empty list of filters.")
         parts = [compile_filter(collection, item, dyn) for item in value]
         return Q(*parts, join_type="AND" if key == "_and" else "OR")
-    if key in dyn.hidden(collection):
-        raise InvalidInput(
-            f'You may not filter {collection.name} on "{key}".', field=key
-        )
+    if key in collection.restricted:
+        orgs = dyn.key_scope(collection)
+        if orgs is not None:
+            if not orgs:
+                raise InvalidInput(
+                    f'You may not filter {collection.name} on "{key}".', field=key
+                )
+            condition = _scalar(collection, collection.fields[key], value, dyn)
+            return condition & Q(organization_id__in=list(orgs))
     if key in collection.fields:
         return _scalar(collection, collection.fields[key], value, dyn)
     if key in collection.many_to_one:

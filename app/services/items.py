@@ -10,17 +10,19 @@ from tortoise.exceptions import IntegrityError, ValidationError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from app.errors import InvalidInput, NotFound
+from app.errors import Forbidden, InvalidInput, NotFound
+from app.models.enums import ContentStatus
 from app.services import collections
 from app.services.collections import Collection, Kind, ScalarField
-from app.services.query import parse_id
-from permissions import Action, Principal, authorize, row_scope
+from app.services.query import parse_id, scoped
+from permissions import ALL, Action, Principal, authorize, organizations
 
 
 async def create_items(
     collection: Collection, rows: Sequence[Mapping[str, Any]], principal: Principal
 ) -> list[Model]:
     """Create every row or none; each row is checked before any is written."""
+    _writable(collection)
     authorize(principal, Action.CREATE, collection.name)
     if not rows:
         raise InvalidInput("Nothing to create.")
@@ -28,6 +30,7 @@ async def create_items(
         created = []
         for index, data in enumerate(rows):
             values = await _values(collection, data, principal, creating=True)
+            _authorize_row(principal, Action.CREATE, collection, None, values)
             item = collection.model(**values)
             item.user_created = principal.id
             item.user_updated = principal.id
@@ -43,15 +46,17 @@ async def update_items(
     principal: Principal,
 ) -> list[Model]:
     """Apply the same change to every listed row, or to none of them."""
+    _writable(collection)
     authorize(principal, Action.UPDATE, collection.name)
     keys = [parse_id(i) for i in ids]
     if not data:
         raise InvalidInput("Nothing to update: data is empty.")
     async with in_transaction():
-        items = await _load(collection, keys, principal)
+        items = await _load(collection, keys, principal, Action.UPDATE)
         values = await _values(collection, data, principal, creating=False)
         for item in items:
             _check_organization(collection, item, values)
+            _authorize_row(principal, Action.UPDATE, collection, item, values)
             for name, value in values.items():
                 setattr(item, name, value)
             item.user_updated = principal.id
@@ -63,10 +68,11 @@ async def delete_items(
     collection: Collection, ids: Sequence[Any], principal: Principal
 ) -> list[uuid.UUID]:
     """Delete every listed row, or none if any is missing or still referenced."""
+    _writable(collection)
     authorize(principal, Action.DELETE, collection.name)
     keys = [parse_id(i) for i in ids]
     async with in_transaction():
-        items = await _load(collection, keys, principal)
+        items = await _load(collection, keys, principal, Action.DELETE)
         for item in items:
             try:
                 await item.delete()
@@ -78,15 +84,65 @@ async def delete_items(
     return keys
 
 
+def _writable(collection: Collection) -> None:
+    if collection.read_only:
+        raise Forbidden(f"{collection.name} cannot be changed through this API.")
+
+
+def _organization_of(
+    collection: Collection, item: Model | None, values: dict[str, Any]
+) -> uuid.UUID | None:
+    """The organization a row belongs to (an organization belongs to itself)."""
+    if collection.name == "organizations":
+        return item.pk if item is not None else None
+    if values.get("organization") is not None:
+        return values["organization"].pk
+    if values.get("organization_id") is not None:
+        return values["organization_id"]
+    return getattr(item, "organization_id", None)
+
+
+def _authorize_row(
+    principal: Principal,
+    action: Action,
+    collection: Collection,
+    item: Model | None,
+    values: dict[str, Any],
+) -> None:
+    """The per-organization part of the decision, and the publishing rule.
+
+    Only those who may publish set a status of published or archived, or
+    change a row that is published: a creator's edits stay in drafts.
+    """
+    organization_id = _organization_of(collection, item, values)
+    if organization_id is None:
+        # A new organization belongs to no one yet: only lexstack itself and
+        # platform administrators make one.
+        if organizations(principal, action, collection.name) is not ALL:
+            raise Forbidden(f"You may not {action.value} {collection.name}.")
+        return
+    authorize(principal, action, collection.name, organization_id)
+    if item is not None and values.get("organization") is not None:
+        authorize(principal, action, collection.name, values["organization"].pk)
+    status = collection.fields.get("status")
+    if status is None or status.enum is not ContentStatus:
+        return
+    publishing = {ContentStatus.PUBLISHED, ContentStatus.ARCHIVED}
+    if values.get("status") in publishing or (
+        item is not None and item.status in publishing and values
+    ):
+        authorize(principal, Action.PUBLISH, collection.name, organization_id)
+
+
 async def _load(
-    collection: Collection, keys: Sequence[uuid.UUID], principal: Principal
+    collection: Collection,
+    keys: Sequence[uuid.UUID],
+    principal: Principal,
+    action: Action,
 ) -> list[Model]:
     if not keys:
         raise InvalidInput("No ids given.")
-    queryset = collection.model.filter(id__in=keys)
-    scope = row_scope(principal, collection.name)
-    if scope is not None:
-        queryset = queryset.filter(scope)
+    queryset = scoped(collection, principal, action).filter(id__in=keys)
     items = {item.pk: item for item in await queryset.select_for_update()}
     missing = [str(k) for k in keys if k not in items]
     if missing:
@@ -197,11 +253,7 @@ async def _related(
             raise InvalidInput(f'"{name}" of {collection.name} cannot be empty.')
         return None
     target = collections.get(relation.target)
-    queryset = target.model.filter(id=parse_id(raw))
-    scope = row_scope(principal, target.name)
-    if scope is not None:
-        queryset = queryset.filter(scope)
-    related = await queryset.first()
+    related = await scoped(target, principal).filter(id=parse_id(raw)).first()
     if related is None:
         raise InvalidInput(f'"{name}" names no {target.name} item with id {raw}.')
     return related

@@ -16,7 +16,7 @@ from app.errors import InvalidInput, LimitExceeded
 from app.services import collections
 from app.services.collections import NUMERIC, TEXTUAL, Collection, Kind
 from app.services.filters import Dynamic, compile_filter
-from permissions import Action, Principal, authorize, readable_fields, row_scope
+from permissions import Action, Principal, key_organizations, row_scope
 
 
 @dataclass(frozen=True)
@@ -47,21 +47,23 @@ class Reader:
 
     @property
     def dynamic(self) -> Dynamic:
-        return Dynamic(now=self.now, current_user=self.principal.id, hidden=self.hidden)
+        return Dynamic(
+            now=self.now, current_user=self.principal.id, key_scope=self.key_scope
+        )
+
+    def key_scope(self, collection: Collection) -> frozenset | None:
+        """Organizations whose answer keys this principal may read; None: all."""
+        return key_organizations(self.principal, collection)
 
     def hidden(self, collection: Collection) -> frozenset[str]:
-        """Restricted fields of the collection this principal may not read."""
-        readable = readable_fields(
-            self.principal, collection.name, collection.restricted
-        )
-        return collection.restricted - readable
+        """Restricted fields this principal may not read in every organization."""
+        if self.key_scope(collection) is None:
+            return frozenset()
+        return collection.restricted
 
-    def base(self, collection: Collection) -> QuerySet:
-        """Every row of the collection the principal may read."""
-        authorize(self.principal, Action.READ, collection.name)
-        queryset = collection.model.all()
-        scope = row_scope(self.principal, collection.name)
-        return queryset.filter(scope) if scope is not None else queryset
+    def base(self, collection: Collection, action: Action = Action.READ) -> QuerySet:
+        """Every row of the collection the principal may read (or act on)."""
+        return scoped(collection, self.principal, action, self.now)
 
     def where(self, collection: Collection, query: Query) -> QuerySet:
         queryset = self.base(collection)
@@ -148,6 +150,21 @@ class Reader:
             await queryset.offset(offset).limit(limit).values(*group_by, *annotations)
         )
         return [_shape(collection, row, group_by) for row in rows]
+
+
+def scoped(
+    collection: Collection,
+    principal: Principal,
+    action: Action = Action.READ,
+    now: dt.datetime | None = None,
+) -> QuerySet:
+    """The rows of the collection the principal may act on, as a query."""
+    scope = row_scope(principal, collection, action)
+    queryset = collection.model.all()
+    if scope is None:
+        return queryset
+    dynamic = Dynamic(now=now or dt.datetime.now(dt.UTC), current_user=principal.id)
+    return queryset.filter(compile_filter(collection, scope, dynamic))
 
 
 def _aggregate(collection: Collection, aggregate: str, name: str) -> Any:

@@ -105,6 +105,7 @@ async def test_limit_defaults_to_one_hundred(gql, system):
             "slug": f"c{i}",
             "level": "foundational",
             "format": "on_demand",
+            "status": "published",
         }
         for i in range(105)
     ]

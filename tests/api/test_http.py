@@ -116,4 +116,4 @@ async def test_introspection_lists_the_directus_operations(http):
         "delete_courses_item",
         "delete_courses_items",
     } <= mutations
-    assert json.dumps(sorted(queries)).count("_aggregated") == 17
+    assert json.dumps(sorted(queries)).count("_aggregated") == 19
