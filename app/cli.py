@@ -2,13 +2,22 @@
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 import typer
 import uvicorn
+from tortoise.transactions import in_transaction
 
 from app import db, logs
+from app.errors import InvalidInput, LexstackError
+from app.models import Organization
+from app.services import identity
+from app.services.auth import Auth
 from app.settings import Settings, get_settings
+from permissions import SYSTEM, policies
+from seeds import loader as seeds
 
 logger = logging.getLogger("lexstack")
 
@@ -88,33 +97,133 @@ async def _migrate_only(settings: Settings) -> None:
         await db.close()
 
 
-async def _seed(settings: Settings, demo: bool):  # type: ignore[no-untyped-def]
-    from seeds.loader import seed
-
+@asynccontextmanager
+async def _database(settings: Settings) -> AsyncIterator[None]:
+    """A migrated database with its policies loaded, closed afterwards."""
     await db.migrate(settings)
     await db.close()
     await db.init(settings)
+    await policies.start()
     try:
-        return await seed(demo=demo)
+        yield
     finally:
+        await policies.stop()
         await db.close()
+
+
+async def _seed(settings: Settings, demo: bool) -> seeds.Tally:
+    async with _database(settings):
+        return await seeds.seed(demo=demo, auth=Auth(settings))
 
 
 async def _prepare(settings: Settings) -> None:
     """Migrate, and on a database without organizations load the seeds."""
-    from app.models import Organization
-    from seeds.loader import seed
+    async with _database(settings):
+        if await Organization.exists():
+            return
+        typer.echo("New database: loading reference data and the demo catalogue...")
+        tally = await seeds.seed(demo=settings.seed_demo, auth=Auth(settings))
+        typer.echo(f"  {tally.created} rows created.")
+        if settings.seed_demo:
+            _print_demo_logins()
 
-    await db.migrate(settings)
-    await db.close()
-    await db.init(settings)
+
+def _print_demo_logins() -> None:
+    password, accounts, tokens = seeds.demo_logins()
+    typer.echo(f"Demo accounts (password for all: {password}):")
+    for email, roles in accounts:
+        typer.echo(f"  {email:<30} {roles}")
+    typer.echo("Demo channel tokens (Authorization: Bearer <token>):")
+    for channel, token in tokens:
+        typer.echo(f"  {channel:<30} {token}")
+
+
+user_cli = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+token_cli = typer.Typer(help="Manage channel tokens.", no_args_is_help=True)
+cli.add_typer(user_cli, name="user")
+cli.add_typer(token_cli, name="token")
+
+
+@user_cli.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="Sign-in email address.")],
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, help="At least 12 characters.")
+    ],
+    organization: Annotated[
+        str | None, typer.Option(help="Slug of the organization the roles are in.")
+    ] = None,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(help="admin, creator, reviewer or learner; repeatable."),
+    ] = None,
+    platform_admin: Annotated[
+        bool, typer.Option(help="Make the user a platform administrator.")
+    ] = False,
+) -> None:
+    """Create a user, optionally with roles in one organization."""
+    settings = get_settings()
+    logs.configure(settings.log_level, settings.log_json)
+    if role and not organization:
+        raise typer.BadParameter("--role needs --organization.")
     try:
-        if not await Organization.exists():
-            typer.echo("New database: loading reference data and the demo catalogue...")
-            tally = await seed(demo=settings.seed_demo)
-            typer.echo(f"  {tally.created} rows created.")
-    finally:
-        await db.close()
+        user_id = asyncio.run(
+            _user_create(
+                settings, email, password, organization, role or [], platform_admin
+            )
+        )
+    except LexstackError as exc:
+        typer.echo(f"Error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"Created user {email} ({user_id}).")
+
+
+async def _user_create(
+    settings: Settings,
+    email: str,
+    password: str,
+    organization: str | None,
+    roles: list[str],
+    platform_admin: bool,
+) -> str:
+    async with _database(settings):
+        org = None
+        if organization is not None:
+            org = await Organization.get_or_none(slug=organization)
+            if org is None:
+                raise InvalidInput(f"No organization with slug {organization!r}.")
+        async with in_transaction():
+            user = await identity.create_user(Auth(settings), email, password)
+            for name in roles:
+                await identity.grant_role(SYSTEM, user.pk, org.pk, name)
+            if platform_admin:
+                await identity.make_platform_admin(user)
+        return str(user.pk)
+
+
+@token_cli.command("create")
+def token_create(
+    channel: Annotated[str, typer.Option(help="The front end, e.g. 'Firm intranet'.")],
+    organization: Annotated[str, typer.Option(help="Slug of the organization.")],
+) -> None:
+    """Create a channel token; it is printed once and stored only as a hash."""
+    settings = get_settings()
+    logs.configure(settings.log_level, settings.log_json)
+    try:
+        secret = asyncio.run(_token_create(settings, channel, organization))
+    except LexstackError as exc:
+        typer.echo(f"Error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(secret)
+
+
+async def _token_create(settings: Settings, channel: str, organization: str) -> str:
+    async with _database(settings):
+        org = await Organization.get_or_none(slug=organization)
+        if org is None:
+            raise InvalidInput(f"No organization with slug {organization!r}.")
+        _, secret = await identity.create_channel_token(SYSTEM, org.pk, channel)
+        return secret
 
 
 def main() -> None:

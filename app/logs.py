@@ -57,3 +57,5 @@ def configure(level: str = "INFO", as_json: bool = False) -> None:
     # included; lexstack logs the unexpected ones itself.
     logging.getLogger("strawberry.execution").disabled = True
     logging.getLogger("tortoise").setLevel(logging.WARNING)
+    # Casbin prints its whole model at INFO on every start.
+    logging.getLogger("casbin").setLevel(logging.WARNING)

@@ -236,6 +236,8 @@ class SchemaBuilder:
     def _mutation(self, extra: dict[str, Any]) -> type:
         namespace: dict[str, Any] = dict(extra)
         for name, c in self.registry.items():
+            if c.read_only:
+                continue
             obj, create, update = (
                 self.types[name],
                 self.creates[name],

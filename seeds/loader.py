@@ -15,9 +15,11 @@ from typing import Any
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from app.services import collections, items
+from app.models import ChannelToken, Organization, User
+from app.services import collections, identity, items
+from app.services.auth import Auth, digest
 from app.services.collections import Kind
-from permissions import SYSTEM
+from permissions import SYSTEM, policies
 
 logger = logging.getLogger("lexstack.seeds")
 
@@ -291,13 +293,74 @@ def _without(doc: dict[str, Any], *names: str) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k not in names}
 
 
-async def seed(*, demo: bool) -> Tally:
-    """Load the reference data and, if asked, the demo catalogue, in one transaction."""
+async def load_demo_identity(loader: Loader, auth: Auth) -> None:
+    """Demo accounts with their roles, and demo channel tokens."""
+    doc = _read(DEMO_DIR / "identity.toml")
+    organizations = {o.slug: o for o in await Organization.all()}
+    for spec in doc["users"]:
+        user = await User.get_or_none(email=spec["email"])
+        if user is None:
+            user = await identity.create_user(
+                auth,
+                spec["email"],
+                doc["password"],
+                first_name=spec.get("first_name"),
+                last_name=spec.get("last_name"),
+            )
+            loader.tally.created += 1
+        else:
+            loader.tally.unchanged += 1
+        grants = [
+            (grant["role"], str(organizations[grant["organization"]].pk))
+            for grant in spec.get("roles", [])
+        ]
+        if spec.get("platform_admin"):
+            grants.append(("platform_admin", "*"))
+        for role, domain in grants:
+            if await policies.grant(f"user:{user.pk}", role, domain):
+                loader.tally.created += 1
+            else:
+                loader.tally.unchanged += 1
+    for spec in doc.get("channel_tokens", []):
+        hashed = digest(spec["token"])
+        if await ChannelToken.exists(token_hash=hashed):
+            loader.tally.unchanged += 1
+            continue
+        await ChannelToken.create(
+            organization=organizations[spec["organization"]],
+            channel=spec["channel"],
+            prefix=spec["token"][:12],
+            token_hash=hashed,
+        )
+        loader.tally.created += 1
+
+
+def demo_logins() -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
+    """The demo password, accounts with what they may do, and channel tokens."""
+    doc = _read(DEMO_DIR / "identity.toml")
+    accounts = []
+    for spec in doc["users"]:
+        roles = [f"{g['role']} at {g['organization']}" for g in spec.get("roles", [])]
+        if spec.get("platform_admin"):
+            roles.append("platform admin")
+        accounts.append((spec["email"], ", ".join(roles)))
+    tokens = [(t["channel"], t["token"]) for t in doc.get("channel_tokens", [])]
+    return doc["password"], accounts, tokens
+
+
+async def seed(*, demo: bool, auth: Auth | None = None) -> Tally:
+    """Load the reference data and, if asked, the demo catalogue, in one transaction.
+
+    Demo accounts need `auth` to hash their password; without it they are
+    left out.
+    """
     loader = Loader()
     async with in_transaction():
         await load_reference(loader)
         if demo:
             await load_demo(loader)
+            if auth is not None:
+                await load_demo_identity(loader, auth)
     logger.info(
         "seeds.loaded",
         extra={

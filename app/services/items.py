@@ -255,7 +255,8 @@ async def _related(
     target = collections.get(relation.target)
     related = await scoped(target, principal).filter(id=parse_id(raw)).first()
     if related is None:
-        raise InvalidInput(f'"{name}" names no {target.name} item with id {raw}.')
+        # Not found, whether it does not exist or the caller may not see it.
+        raise NotFound(f'"{name}" names no {target.name} item with id {raw}.')
     return related
 
 

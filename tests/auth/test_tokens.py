@@ -47,7 +47,10 @@ async def test_login_gives_tokens_that_identify_the_user(http, member):
     tokens = body["data"]["auth_login"]
     assert tokens["expires"] == 15 * 60 * 1000
     status, me = await post(http, ME, token=tokens["access_token"])
-    assert (status, me) == (200, {"data": {"users_me": {"email": "lawyer@firm.example"}}})
+    assert (status, me) == (
+        200,
+        {"data": {"users_me": {"email": "lawyer@firm.example"}}},
+    )
 
 
 async def test_email_is_matched_without_regard_to_case(http, member):
@@ -60,17 +63,21 @@ async def test_wrong_password_and_unknown_email_get_the_same_answer(http, member
     wrong = await login(http, "lawyer@firm.example", "not the password at all")
     unknown = await login(http, "nobody@firm.example", "not the password at all")
 
-    assert wrong == unknown == {
-        "data": None,
-        "errors": [
-            {
-                "message": "Invalid email or password.",
-                "locations": [{"line": 2, "column": 3}],
-                "path": ["auth_login"],
-                "extensions": {"code": "UNAUTHENTICATED"},
-            }
-        ],
-    }
+    assert (
+        wrong
+        == unknown
+        == {
+            "data": None,
+            "errors": [
+                {
+                    "message": "Invalid email or password.",
+                    "locations": [{"line": 2, "column": 3}],
+                    "path": ["auth_login"],
+                    "extensions": {"code": "UNAUTHENTICATED"},
+                }
+            ],
+        }
+    )
 
 
 async def test_failed_logins_are_throttled_per_account(http, member):
@@ -148,9 +155,15 @@ async def test_expired_tampered_and_unsigned_tokens_are_refused(http, member):
         claims | {"exp": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}, key
     )
     header, payload, signature = good.split(".")
-    other_user = base64.urlsafe_b64encode(
-        json.dumps(claims | {"sub": "00000000-0000-4000-8000-000000000000"}).encode()
-    ).rstrip(b"=").decode()
+    other_user = (
+        base64.urlsafe_b64encode(
+            json.dumps(
+                claims | {"sub": "00000000-0000-4000-8000-000000000000"}
+            ).encode()
+        )
+        .rstrip(b"=")
+        .decode()
+    )
     tampered = f"{header}.{other_user}.{signature}"
     none_header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=")
     unsigned = f"{none_header.decode()}.{payload}."

@@ -83,3 +83,23 @@ async def test_demo_catalogue_is_complete(clean):
     assert await MicroCredential.all().count() >= 6
     assert await Approval.filter(status="approved").count() >= 30
     assert await Question.filter(kind="multiple_choice").exists()
+
+
+async def test_demo_accounts_sign_in_with_their_roles(clean, auth, gql):
+    from app.models import User
+    from app.services.auth import user_principal
+
+    await seed(demo=True, auth=auth)
+    again = await seed(demo=True, auth=auth)
+
+    tokens = await auth.login("creator@lexcel.example", "lexstack-demo-password", "t")
+    creator = await User.get(email="creator@lexcel.example")
+    drafts = await gql.data(
+        '{ courses(filter: {status: {_eq: "draft"}}) { organization { slug } } }',
+        principal=user_principal(creator.pk),
+    )
+    public = await gql.data('{ courses(filter: {status: {_eq: "draft"}}) { id } }')
+
+    assert tokens.access_token and again.created == 0
+    assert {c["organization"]["slug"] for c in drafts["courses"]} == {"lexcel-learning"}
+    assert public == {"courses": []}

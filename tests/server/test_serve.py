@@ -97,6 +97,9 @@ def test_first_start_migrates_seeds_and_says_where_it_listens(tmp_path):
     assert f"GraphQL API and console: {base}/graphql" in printed
     assert f"Database:                {url}" in printed
     assert "New database" in printed
+    assert "Demo accounts (password for all: lexstack-demo-password):" in printed
+    assert "admin@lexcel.example" in printed and "creator at lexcel-learning" in printed
+    assert "lxc_demo_lexcel_intranet_" in printed
     assert "http.request" in printed and "request_id=" in printed
 
     with serving(url, tmp_path) as (base, log):

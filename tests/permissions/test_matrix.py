@@ -1,0 +1,284 @@
+"""Every GraphQL operation, run as every kind of principal, against matrix.txt.
+
+matrix.txt is the specification: for each operation, what each principal
+gets. Reads name how many of two target rows of the home publisher the
+principal sees (one published, one draft; for users, the home creator and
+the firm's learner), or `deny`; writes say `allow` or `deny`; `-` marks
+operations whose outcome does not depend on the principal (sign-in).
+A new operation without a row fails this test until the table covers it.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.errors import LexstackError
+from app.services import collections
+from permissions import SYSTEM
+from tests.permissions.cast import Cast, make_cast
+from tests.permissions.scenery import data_for, fresh
+
+MATRIX = Path(__file__).with_name("matrix.txt")
+PRINCIPALS = (
+    "anonymous",
+    "learner",
+    "creator",
+    "reviewer",
+    "org_admin",
+    "other_admin",
+    "channel",
+    "platform_admin",
+)
+DENIED = {"FORBIDDEN", "NOT_FOUND", "UNAUTHENTICATED"}
+NOT_BY_PRINCIPAL = {"auth_login", "auth_refresh", "auth_logout"}
+
+
+def expected_table() -> dict[str, dict[str, str]]:
+    table = {}
+    for line in MATRIX.read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        operation, *outcomes = line.split()
+        assert len(outcomes) == len(PRINCIPALS), line
+        table[operation] = dict(zip(PRINCIPALS, outcomes, strict=True))
+    return table
+
+
+class Targets:
+    """For each collection, the two rows reads are asked about."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, list[str]] = {}
+
+
+async def make_targets(cast: Cast) -> Targets:
+    targets = Targets()
+    for name in collections.registry():
+        if name == "users":
+            targets.ids[name] = [
+                str(cast.users["creator"].pk),
+                str(cast.users["learner"].pk),
+            ]
+        elif name == "channel_tokens":
+            continue
+        elif name == "organizations":
+            targets.ids[name] = [str(cast.other.pk), str(cast.home.pk)]
+        else:
+            published = await fresh(name, cast.home, published=True)
+            draft = await fresh(name, cast.home, published=False)
+            targets.ids[name] = [str(published.pk), str(draft.pk)]
+    from app.models import ChannelToken
+
+    tokens = await ChannelToken.filter(organization_id=cast.home.pk)
+    targets.ids["channel_tokens"] = [str(tokens[0].pk)]
+    return targets
+
+
+def outcome_of(result: Any) -> tuple[str | None, Any]:
+    if result.errors:
+        codes = {e.formatted.get("extensions", {}).get("code") for e in result.errors}
+        if codes & DENIED:
+            return "deny", None
+        raise AssertionError([e.formatted for e in result.errors])
+    return None, result.data
+
+
+async def run(gql, cast: Cast, targets: Targets, op: str, who: str) -> str:
+    principal = cast.principals[who]
+    registry = collections.registry()
+
+    for name in registry:
+        ids = targets.ids[name]
+        if op == name:
+            query = (
+                f"query($ids: [ID!]) {{ {name}(filter: {{id: {{_in: $ids}}}}) "
+                "{ id } }"
+            )
+            result = await gql(query, {"ids": ids}, principal)
+            denied, data = outcome_of(result)
+            return denied or str(len(data[name]))
+        if op == f"{name}_by_id":
+            result = await gql(
+                f"query($id: ID!) {{ {op}(id: $id) {{ id }} }}",
+                {"id": ids[-1]},
+                principal,
+            )
+            denied, data = outcome_of(result)
+            return denied or ("1" if data[op] else "0")
+        if op == f"{name}_aggregated":
+            result = await gql(
+                f"query($ids: [ID!]) {{ {op}(filter: {{id: {{_in: $ids}}}}) "
+                "{ countAll } }",
+                {"ids": ids},
+                principal,
+            )
+            denied, data = outcome_of(result)
+            return denied or str(data[op][0]["countAll"])
+
+    collection_name, kind = _mutation(op, registry)
+    if collection_name is not None:
+        return await _write(gql, cast, targets, collection_name, kind, principal)
+    return await _identity(gql, cast, op, principal)
+
+
+def _mutation(op: str, registry: dict) -> tuple[str | None, str | None]:
+    for verb in ("create", "update", "delete"):
+        for name in registry:
+            for many in ("item", "items"):
+                if op == f"{verb}_{name}_{many}":
+                    return name, f"{verb}_{many}"
+    return None, None
+
+
+async def _write(gql, cast, targets, name, kind, principal) -> str:
+    collection = collections.get(name)
+    op = f"{kind.split('_')[0]}_{name}_{kind.split('_')[1]}"
+    if kind.startswith("create"):
+        if name == "organizations":
+            data = {
+                "name": "New",
+                "slug": f"new-{os.urandom(4).hex()}",
+                "kind": "publisher",
+            }
+        else:
+            data = await data_for(collection, cast.home, published=False)
+        many = kind.endswith("items")
+        query = (
+            f"mutation($d: {'[' if many else ''}create_{name}_input!"
+            f"{']!' if many else ''}) {{ {op}(data: $d) {{ id }} }}"
+        )
+        result = await gql(query, {"d": [data] if many else data}, principal)
+    elif kind.startswith("update"):
+        target = targets.ids[name][-1]
+        data = await _harmless_change(collection, target)
+        if kind.endswith("items"):
+            query = (
+                f"mutation($ids: [ID!]!, $d: update_{name}_input!) "
+                f"{{ {op}(ids: $ids, data: $d) {{ id }} }}"
+            )
+            variables = {"ids": [target], "d": data}
+        else:
+            query = (
+                f"mutation($id: ID!, $d: update_{name}_input!) "
+                f"{{ {op}(id: $id, data: $d) {{ id }} }}"
+            )
+            variables = {"id": target, "d": data}
+        result = await gql(query, variables, principal)
+    else:
+        owner = None if name == "organizations" else cast.home
+        victim = await fresh(name, owner, published=False)
+        if kind.endswith("items"):
+            query = f"mutation($ids: [ID!]!) {{ {op}(ids: $ids) {{ ids }} }}"
+            variables = {"ids": [str(victim.pk)]}
+        else:
+            query = f"mutation($id: ID!) {{ {op}(id: $id) {{ id }} }}"
+            variables = {"id": str(victim.pk)}
+        result = await gql(query, variables, principal)
+    denied, _ = outcome_of(result)
+    return denied or "allow"
+
+
+async def _harmless_change(collection, target: str) -> dict[str, Any]:
+    """A change to one field that any row of the collection accepts."""
+    from tests.permissions.scenery import value_for
+
+    for name, spec in collection.fields.items():
+        if not spec.read_only and not spec.restricted and spec.name != "status":
+            return {name: value_for(collection, name)}
+    row = await collection.model.get(id=target)
+    for name, relation in collection.many_to_one.items():
+        if name != "organization":
+            return {name: str(getattr(row, relation.column))}
+    raise AssertionError(f"nothing to change on {collection.name}")
+
+
+async def _identity(gql, cast, op, principal) -> str:
+    home = str(cast.home.pk)
+    learner = str(cast.users["learner"].pk)
+    if op == "users_me":
+        denied, data = outcome_of(await gql("{ users_me { id } }", None, principal))
+        return denied or ("1" if data["users_me"] else "0")
+    if op == "permissions_me":
+        denied, _ = outcome_of(await gql("{ permissions_me }", None, principal))
+        return denied or "allow"
+    if op in ("grant_role", "revoke_role"):
+        query = (
+            f"mutation($u: ID!, $o: ID!) {{ {op}(user: $u, organization: $o, "
+            'role: "reviewer") }'
+        )
+        denied, _ = outcome_of(await gql(query, {"u": learner, "o": home}, principal))
+        return denied or "allow"
+    if op == "create_channel_token":
+        query = (
+            "mutation($o: ID!) { create_channel_token(organization: $o, "
+            'channel: "app") { id } }'
+        )
+        denied, _ = outcome_of(await gql(query, {"o": home}, principal))
+        return denied or "allow"
+    if op == "revoke_channel_token":
+        from app.services import identity
+
+        token, _ = await identity.create_channel_token(SYSTEM, cast.home.pk, "x")
+        query = "mutation($id: ID!) { revoke_channel_token(id: $id) }"
+        denied, _ = outcome_of(await gql(query, {"id": str(token.pk)}, principal))
+        return denied or "allow"
+    raise AssertionError(f"The matrix test does not know how to run {op}.")
+
+
+async def test_every_operation_matches_the_matrix(gql, auth, schema):
+    cast = await make_cast(auth)
+    targets = await make_targets(cast)
+    table = expected_table()
+    operations = _operations(schema)
+
+    actual: dict[str, dict[str, str]] = {}
+    for op in operations:
+        actual[op] = {}
+        for who in PRINCIPALS:
+            if op in NOT_BY_PRINCIPAL:
+                actual[op][who] = "-"
+                continue
+            try:
+                actual[op][who] = await run(gql, cast, targets, op, who)
+            except LexstackError as exc:  # pragma: no cover - shown in the diff
+                actual[op][who] = f"error:{exc.code}"
+
+    if os.environ.get("LEXSTACK_WRITE_MATRIX"):
+        _write_table(actual)
+    missing = sorted(set(operations) - set(table))
+    assert not missing, f"operations without a row in matrix.txt: {missing}"
+    unexpected = [
+        f"{op} as {who}: expected {table[op][who]}, got {got}"
+        for op, row in actual.items()
+        for who, got in row.items()
+        if table[op][who] != got
+    ]
+    allows = [u for u in unexpected if "expected deny" in u]
+    assert not allows, "unexpected allows:\n" + "\n".join(allows)
+    assert not unexpected, "\n".join(unexpected)
+
+
+def _operations(schema) -> list[str]:
+    graphql_schema = schema._schema
+    names = list(graphql_schema.query_type.fields) + list(
+        graphql_schema.mutation_type.fields
+    )
+    return sorted(names)
+
+
+def _write_table(actual: dict[str, dict[str, str]]) -> None:
+    width = max(map(len, actual)) + 2
+    lines = [
+        "# operation".ljust(width) + " ".join(p.ljust(9) for p in PRINCIPALS).rstrip()
+    ]
+    for op in sorted(actual):
+        cells = " ".join(actual[op][p].ljust(9) for p in PRINCIPALS).rstrip()
+        lines.append(op.ljust(width) + cells)
+    MATRIX.with_suffix(".actual").write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture(autouse=True)
+def _matrix_exists():
+    assert MATRIX.exists(), "tests/permissions/matrix.txt is the specification"
