@@ -88,6 +88,9 @@ class Auth:
             valid = False
         if not valid:
             await LoginFailure.create(account=account, address=address[:64])
+            # Failures older than the window count for nothing; keep the table
+            # as small as the window.
+            await LoginFailure.filter(date_created__lt=self._window_start()).delete()
             logger.info("auth.login_failed", extra={"address": address})
             raise Unauthenticated(INVALID_LOGIN)
 
@@ -103,11 +106,12 @@ class Auth:
         )
         return await self._tokens(user.pk, session.pk, refresh)
 
+    def _window_start(self) -> dt.datetime:
+        window = dt.timedelta(minutes=self.settings.login_failure_window_minutes)
+        return dt.datetime.now(dt.UTC) - window
+
     async def _throttle(self, account: str, address: str) -> None:
-        since = dt.datetime.now(dt.UTC) - dt.timedelta(
-            minutes=self.settings.login_failure_window_minutes
-        )
-        recent = LoginFailure.filter(date_created__gte=since)
+        recent = LoginFailure.filter(date_created__gte=self._window_start())
         by_account = await recent.filter(account=account).count()
         by_address = await recent.filter(address=address[:64]).count()
         if (
