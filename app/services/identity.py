@@ -12,7 +12,15 @@ from app.models import ChannelToken, Organization, User
 from app.models.enums import Role
 from app.services.auth import CHANNEL_PREFIX, Auth, digest
 from app.services.collections import registry
-from permissions import ALL, Action, Principal, authorize, organizations, policies
+from permissions import (
+    ALL,
+    Action,
+    Principal,
+    PrincipalKind,
+    authorize,
+    organizations,
+    policies,
+)
 from permissions.gate import public
 
 logger = logging.getLogger("lexstack.identity")
@@ -167,7 +175,11 @@ def effective_permissions(principal: Principal) -> dict[str, Any]:
         actions: dict[str, Any] = {}
         for action in ACTIONS:
             orgs = organizations(principal, action, name)
-            if orgs is ALL or public(action, name):
+            channel = principal.kind is PrincipalKind.CHANNEL
+            if orgs is ALL or (
+                public(action, name)
+                and not (channel and action is Action.READ_PUBLISHED)
+            ):
                 actions[action.value] = "all"
             elif orgs:
                 actions[action.value] = sorted(str(o) for o in orgs)

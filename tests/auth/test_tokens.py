@@ -220,3 +220,16 @@ async def test_a_suspended_user_is_refused(http, member):
 
     assert status == 401
     assert again["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_permissions_me_tells_a_channel_what_it_carries(http, member):
+    org = await factories.organization(slug="publisher")
+    _, secret = await identity.create_channel_token(SYSTEM, org.pk, "app")
+
+    _, body = await post(http, "{ permissions_me }", token=secret)
+
+    me = body["data"]["permissions_me"]
+    assert me["principal"] == "channel"
+    assert me["collections"]["courses"] == {"read_published": [str(org.pk)]}
+    assert me["collections"]["jurisdictions"] == {"read": "all"}
+    assert "users" not in me["collections"]
