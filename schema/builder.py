@@ -18,9 +18,11 @@ from strawberry.scalars import JSON
 from strawberry.types.unset import UNSET
 
 from app.errors import Forbidden
-from app.services import collections, items
+from app.services import collections, items, revisions
 from app.services.collections import NUMERIC, Collection, Kind
 from app.services.query import Query, order_by
+from app.services.revisions import organization_of
+from permissions import ALL, Action, organizations
 from schema import identity
 from schema.context import Context
 from schema.inputs import OPERATOR_TYPES, SCALARS, make_input, plain
@@ -107,7 +109,7 @@ class SchemaBuilder:
             self._object(collection)
             self._inputs(collection)
             self._aggregate(collection)
-        query, mutation = identity.fields(self.types["users"])
+        query, mutation = identity.fields(self.types)
         return self._query(query), self._mutation(mutation)
 
     def _filter(self, c: Collection) -> None:
@@ -170,6 +172,13 @@ class SchemaBuilder:
             target = self.types[rel.target]
             fn = _to_many(rel, self._list_params(self.registry[rel.target]), target)
             setattr(cls, name, strawberry.field(resolver=fn))
+        if not c.read_only:
+            cls.revision = strawberry.field(  # type: ignore[attr-defined]
+                resolver=_revision(c),
+                description="The latest revision: name it when updating, so that "
+                "a change made since is not overwritten. Null for those who may "
+                "not read revisions.",
+            )
         cls.__annotations__ = annotations
         strawberry.type(cls, name=c.name)
 
@@ -359,6 +368,11 @@ def _to_many(
     return resolver(resolve, params, list[target_type])
 
 
+def may_read_revisions(principal: Any, organization_id: Any) -> bool:
+    orgs = organizations(principal, Action.READ, "revisions")
+    return orgs is ALL or organization_id in orgs
+
+
 def _fingerprint(query: Query) -> str:
     return json.dumps(query.__dict__, sort_keys=True, default=str)
 
@@ -449,15 +463,40 @@ def _create_many(c: Collection, create: type, returns: Any) -> Any:
     return resolver(resolve, {"data": (list[create], inspect.Parameter.empty)}, returns)
 
 
+def _revision(c: Collection) -> Any:
+    async def resolve(root: Any, info: strawberry.Info) -> Any:
+        context: Context = info.context
+        if not may_read_revisions(context.principal, organization_of(c, root)):
+            return None
+
+        async def load(keys: list[Any]) -> list[Any]:
+            found = await revisions.latest(c, keys)
+            return [found.get(k) for k in keys]
+
+        return await context.loader(("revision", c.name), load).load(root.pk)
+
+    resolve.__name__ = "revision"
+    return resolver(resolve, {}, Optional[strawberry.ID])  # noqa: UP045
+
+
 def _update_one(c: Collection, update: type, returns: Any) -> Any:
-    async def resolve(root: Any, info: strawberry.Info, id: Any, data: Any) -> Any:
-        (item,) = await items.update_items(c, [id], _data(data), info.context.principal)
+    async def resolve(
+        root: Any,
+        info: strawberry.Info,
+        id: Any,
+        data: Any,
+        revision: Any = None,
+    ) -> Any:
+        (item,) = await items.update_items(
+            c, [id], _data(data), info.context.principal, based_on=revision
+        )
         return item
 
     resolve.__name__ = f"update_{c.name}_item"
     params = {
         "id": (strawberry.ID, inspect.Parameter.empty),
         "data": (update, inspect.Parameter.empty),
+        "revision": (Optional[strawberry.ID], None),  # noqa: UP045
     }
     return resolver(resolve, params, returns)
 

@@ -28,6 +28,9 @@ def classify(error: GraphQLError, parents: dict[tuple[str, int], Node]) -> Graph
     """The same error with a stable `extensions.code` and an actionable message."""
     original = error.original_error
     if isinstance(original, LexstackError):
+        # Details (the field and operator at fault, a conflict's current
+        # state) go to the caller as extensions beside the code.
+        error.extensions = {**(error.extensions or {}), **original.details}
         return _with(error, original.message, original.code)
     if original is not None and not isinstance(original, GraphQLError):
         # Internal failures never show their message: it may hold SQL or data.

@@ -7,6 +7,7 @@ from strawberry.scalars import JSON
 
 from app.services import identity
 from app.services.collections import get
+from app.services.revisions import revert
 from schema.context import Context
 
 
@@ -81,8 +82,14 @@ async def revoke_channel_token(info: strawberry.Info, id: strawberry.ID) -> bool
     return await identity.revoke_channel_token(info.context.principal, id)
 
 
-def fields(users_type: type) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The query and mutation fields of this module, given the users type."""
+def fields(types: dict[str, type]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The query and mutation fields of this module, given the collection types."""
+    users_type = types["users"]
+
+    async def revert_revision(info: strawberry.Info, id: strawberry.ID) -> Any:
+        return await revert(info.context.principal, id)
+
+    revert_revision.__annotations__["return"] = types["revisions"] | None
 
     async def users_me(info: strawberry.Info) -> Any:
         context: Context = info.context
@@ -108,5 +115,10 @@ def fields(users_type: type) -> tuple[dict[str, Any], dict[str, Any]]:
         "revoke_role": strawberry.mutation(resolver=revoke_role),
         "create_channel_token": strawberry.mutation(resolver=create_channel_token),
         "revoke_channel_token": strawberry.mutation(resolver=revoke_channel_token),
+        "revert_revision": strawberry.mutation(
+            resolver=revert_revision,
+            description="Bring an item back to the state a revision recorded; "
+            "the change is itself a new revision.",
+        ),
     }
     return query, mutation

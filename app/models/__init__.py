@@ -25,8 +25,10 @@ from app.models.identity import (
     User,
 )
 from app.models.regulation import Approval, ApprovalCredit, Jurisdiction, Requirement
+from app.models.versioning import Activity, Revision
 
 __all__ = [
+    "Activity",
     "Approval",
     "ApprovalCredit",
     "Assessment",
@@ -49,6 +51,7 @@ __all__ = [
     "Question",
     "RefreshToken",
     "Requirement",
+    "Revision",
     "ServerSecret",
     "User",
 ]

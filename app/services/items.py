@@ -10,9 +10,9 @@ from tortoise.exceptions import IntegrityError, ValidationError
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.models.enums import ContentStatus
-from app.services import collections
+from app.services import collections, revisions
 from app.services.collections import Collection, Kind, ScalarField
 from app.services.query import parse_id, scoped
 from permissions import ALL, Action, Principal, authorize, organizations
@@ -35,6 +35,8 @@ async def create_items(
             item.user_created = principal.id
             item.user_updated = principal.id
             await _save(collection, item, index if len(rows) > 1 else None)
+            after = revisions.snapshot(collection, item)
+            await revisions.record(collection, "create", item, None, after, principal)
             created.append(item)
     return created
 
@@ -44,8 +46,16 @@ async def update_items(
     ids: Sequence[Any],
     data: Mapping[str, Any],
     principal: Principal,
+    *,
+    based_on: Any = None,
+    comment: str | None = None,
 ) -> list[Model]:
-    """Apply the same change to every listed row, or to none of them."""
+    """Apply the same change to every listed row, or to none of them.
+
+    `based_on` names the revision the editor saw; if the row has changed
+    since, nothing is written and the answer is a CONFLICT with the current
+    state, so two editors never overwrite each other silently.
+    """
     _writable(collection)
     authorize(principal, Action.UPDATE, collection.name)
     keys = [parse_id(i) for i in ids]
@@ -53,15 +63,38 @@ async def update_items(
         raise InvalidInput("Nothing to update: data is empty.")
     async with in_transaction():
         items = await _load(collection, keys, principal, Action.UPDATE)
+        if based_on is not None:
+            await _check_based_on(collection, items, based_on)
         values = await _values(collection, data, principal, creating=False)
         for item in items:
             _check_organization(collection, item, values)
             _authorize_row(principal, Action.UPDATE, collection, item, values)
+            before = revisions.snapshot(collection, item)
             for name, value in values.items():
                 setattr(item, name, value)
             item.user_updated = principal.id
             await _save(collection, item, None)
+            after = revisions.snapshot(collection, item)
+            await revisions.record(
+                collection, "update", item, before, after, principal, comment
+            )
     return items
+
+
+async def _check_based_on(
+    collection: Collection, items: list[Model], based_on: Any
+) -> None:
+    if len(items) != 1:
+        raise InvalidInput("A revision to build on applies to one item at a time.")
+    (item,) = items
+    current = (await revisions.latest(collection, [item.pk])).get(item.pk)
+    if current is None or str(current) != str(based_on):
+        raise Conflict(
+            f"This {collection.name} item changed since revision {based_on}; "
+            "nothing was written. Merge with the current state and try again.",
+            revision=str(current) if current else None,
+            current=revisions.snapshot(collection, item),
+        )
 
 
 async def delete_items(
@@ -74,6 +107,8 @@ async def delete_items(
     async with in_transaction():
         items = await _load(collection, keys, principal, Action.DELETE)
         for item in items:
+            before = revisions.snapshot(collection, item)
+            await revisions.record(collection, "delete", item, before, None, principal)
             try:
                 await item.delete()
             except IntegrityError as exc:

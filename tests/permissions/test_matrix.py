@@ -61,7 +61,7 @@ async def make_targets(cast: Cast) -> Targets:
                 str(cast.users["creator"].pk),
                 str(cast.users["learner"].pk),
             ]
-        elif name == "channel_tokens":
+        elif name in ("channel_tokens", "revisions", "activity"):
             continue
         elif name == "organizations":
             targets.ids[name] = [str(cast.other.pk), str(cast.home.pk)]
@@ -73,6 +73,14 @@ async def make_targets(cast: Cast) -> Targets:
 
     tokens = await ChannelToken.filter(organization_id=cast.home.pk)
     targets.ids["channel_tokens"] = [str(tokens[0].pk)]
+    # The record of the two target courses' creation.
+    from app.models import Activity, Revision
+
+    courses = targets.ids["courses"]
+    made = {str(r.item): r for r in await Revision.filter(item__in=courses)}
+    targets.ids["revisions"] = [str(made[c].pk) for c in courses]
+    entries = {str(a.item): a for a in await Activity.filter(item__in=courses)}
+    targets.ids["activity"] = [str(entries[c].pk) for c in courses]
     return targets
 
 
@@ -210,6 +218,14 @@ async def _identity(gql, cast, op, principal) -> str:
         )
         denied, _ = outcome_of(await gql(query, {"u": learner, "o": home}, principal))
         return denied or "allow"
+    if op == "revert_revision":
+        from app.models import Revision
+
+        course = cast.targets["courses"][-1]
+        created = await Revision.get(item=course, action="create")
+        query = "mutation($id: ID!) { revert_revision(id: $id) { id } }"
+        denied, _ = outcome_of(await gql(query, {"id": str(created.pk)}, principal))
+        return denied or "allow"
     if op == "create_channel_token":
         query = (
             "mutation($o: ID!) { create_channel_token(organization: $o, "
@@ -230,6 +246,7 @@ async def _identity(gql, cast, op, principal) -> str:
 async def test_every_operation_matches_the_matrix(gql, auth, schema):
     cast = await make_cast(auth)
     targets = await make_targets(cast)
+    cast.targets = targets.ids
     table = expected_table()
     operations = _operations(schema)
 
