@@ -55,36 +55,31 @@ async def create_user(
     return user
 
 
-async def set_password(auth: Auth, user: User, password: str) -> None:
-    if len(password) < 12:
-        raise InvalidInput("A password needs at least 12 characters.")
-    user.password_hash = auth.hash_password(password)
-    await user.save(update_fields=["password_hash"])
-
-
 async def grant_role(
     principal: Principal, user_id: Any, organization_id: Any, role: str
 ) -> bool:
     """Give a user a role in an organization; True if they did not hold it."""
-    user, org = await _user_and_org(principal, user_id, organization_id)
-    added = await policies.grant(f"user:{user.pk}", _role(role), str(org.pk))
-    logger.info(
-        "role.granted",
-        extra={"user": str(user.pk), "organization": str(org.pk), "role": role},
-    )
-    return added
+    return await _change_role(principal, user_id, organization_id, role, grant=True)
 
 
 async def revoke_role(
     principal: Principal, user_id: Any, organization_id: Any, role: str
 ) -> bool:
+    """Take a role away; True if the user held it."""
+    return await _change_role(principal, user_id, organization_id, role, grant=False)
+
+
+async def _change_role(
+    principal: Principal, user_id: Any, organization_id: Any, role: str, *, grant: bool
+) -> bool:
     user, org = await _user_and_org(principal, user_id, organization_id)
-    removed = await policies.revoke(f"user:{user.pk}", _role(role), str(org.pk))
+    change = policies.grant if grant else policies.revoke
+    changed = await change(f"user:{user.pk}", _role(role), str(org.pk))
     logger.info(
-        "role.revoked",
+        "role.granted" if grant else "role.revoked",
         extra={"user": str(user.pk), "organization": str(org.pk), "role": role},
     )
-    return removed
+    return changed
 
 
 async def make_platform_admin(user: User) -> None:
