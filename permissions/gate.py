@@ -45,7 +45,7 @@ def _decide(principal: Principal, key: Any, decide: Any) -> Any:
 
 def public(action: Action, collection: str) -> bool:
     """Whether anyone at all, signed in or not, may do this."""
-    return policies.require().enforce("anonymous", "*", collection, action.value)
+    return policies.enforce("anonymous", "*", collection, action.value)
 
 
 def organizations(
@@ -56,14 +56,13 @@ def organizations(
     def decide() -> frozenset[uuid.UUID] | None:
         if principal.unrestricted:
             return ALL
-        enforcer = policies.require()
         if principal.kind is PrincipalKind.CHANNEL:
-            allowed = enforcer.enforce("channel", "*", collection, action.value)
+            allowed = policies.enforce("channel", "*", collection, action.value)
             return frozenset({principal.organization_id}) if allowed else frozenset()
         return frozenset(
             org
             for org in principal.roles
-            if enforcer.enforce(principal.subject, str(org), collection, action.value)
+            if policies.enforce(principal.subject, str(org), collection, action.value)
         )
 
     return _decide(principal, ("orgs", action, collection), decide)
@@ -110,7 +109,7 @@ def row_scope(
         published = _published(collection)
         if principal.kind is PrincipalKind.CHANNEL:
             # A channel carries published content of its own organization.
-            carries = policies.require().enforce(
+            carries = policies.enforce(
                 "channel", "*", name, Action.READ_PUBLISHED.value
             )
             if published is None or not carries:
