@@ -10,6 +10,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -101,6 +102,60 @@ class GraphQLEndpoint:
         await self.build()(scope, receive, send)
 
 
+class BodyLimit:
+    """Refuse request bodies above a size, before anything reads them whole.
+
+    GraphQL's token limit applies after parsing; this stops a client from
+    making the server buffer megabytes of variables first.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if (
+            declared is not None
+            and declared.isdigit()
+            and int(declared) > self.max_bytes
+        ):
+            await self._refuse(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = {
+            "errors": [
+                {
+                    "message": f"The request body is over {self.max_bytes} bytes.",
+                    "extensions": {"code": "LIMIT_EXCEEDED"},
+                }
+            ]
+        }
+        await JSONResponse(body, status_code=413)(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
 class RequestLog:
     """One log line per HTTP request, with an id echoed as X-Request-Id."""
 
@@ -184,6 +239,20 @@ def create_app(
         Route("/server/health", health),
         Mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets"),
     ]
-    return Starlette(
-        routes=routes, middleware=[Middleware(RequestLog)], lifespan=lifespan
-    )
+    middleware = [
+        Middleware(RequestLog),
+        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+    ]
+    if settings.cors_origins:
+        # Front ends on other origins (a firm intranet, a bar portal) call the
+        # API from the browser; only the origins named in settings may.
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=600,
+            )
+        )
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

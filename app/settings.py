@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=10)
     graphiql: bool = Field(default=True, description="Serve the GraphiQL console")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='Browser origins allowed to call the API, e.g. ["https://intranet.firm.example"]',
+    )
 
     @property
     def database_kind(self) -> str:

@@ -127,3 +127,51 @@ async def test_introspection_lists_the_directus_operations(http):
             assert not writes & mutations, name
         else:
             assert writes <= mutations, name
+
+
+async def test_oversized_bodies_are_refused(http):
+    variables = {"s": "x" * 2_000_000}
+
+    response = await http.post(
+        "/graphql",
+        json={
+            "query": "query($s: String) { courses(search: $s) { id } }",
+            "variables": variables,
+        },
+    )
+
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED"}
+
+
+async def test_cross_origin_calls_only_from_named_origins(settings):
+    import httpx
+
+    from app.main import create_app
+
+    allowed = settings.model_copy(
+        update={"cors_origins": ["https://intranet.firm.example"]}
+    )
+    app = create_app(allowed, manage_database=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
+        ok = await client.options(
+            "/graphql",
+            headers={
+                "Origin": "https://intranet.firm.example",
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "authorization",
+            },
+        )
+        other = await client.options(
+            "/graphql",
+            headers={
+                "Origin": "https://evil.example",
+                "Access-Control-Request-Method": "POST",
+            },
+        )
+
+    assert ok.status_code == 200
+    assert ok.headers["access-control-allow-origin"] == "https://intranet.firm.example"
+    assert other.status_code == 400
+    assert "access-control-allow-origin" not in other.headers
