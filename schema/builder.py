@@ -101,13 +101,8 @@ class SchemaBuilder:
                     name,
                     strawberry.field(resolver=resolvers.restricted(c, name, hidden)),
                 )
-            elif spec.choices is not None:
-                setattr(
-                    cls,
-                    name,
-                    strawberry.field(resolver=resolvers.enum_value(name, annotation)),
-                )
             else:
+                # Closed vocabularies are StrEnums: strings as they stand.
                 annotations[name] = annotation
         for name, rel in c.many_to_one.items():
             target = self.types[rel.target]

@@ -31,6 +31,22 @@ class Query:
     page: int | None = None
 
 
+class Row(dict):
+    """A row read for display: its columns, as attributes as a model has them."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def pk(self) -> Any:
+        return self["id"]
+
+
 @dataclass(frozen=True)
 class Limits:
     default_limit: int = 100
