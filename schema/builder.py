@@ -118,13 +118,6 @@ class SchemaBuilder:
                 rel, self._list_params(self.registry[rel.target]), target
             )
             setattr(cls, name, strawberry.field(resolver=fn))
-        if not c.read_only:
-            cls.revision = strawberry.field(  # type: ignore[attr-defined]
-                resolver=resolvers.revision(c),
-                description="The latest revision: name it when updating, so that "
-                "a change made since is not overwritten. Null for those who may "
-                "not read revisions.",
-            )
         cls.__annotations__ = annotations
         strawberry.type(cls, name=c.name)
 

@@ -12,11 +12,9 @@ from typing import Any, Optional
 import strawberry
 
 from app.errors import Forbidden
-from app.services import collections, items, revisions
+from app.services import collections, items
 from app.services.collections import Collection
 from app.services.query import Query, Row, order_by
-from app.services.revisions import organization_of
-from permissions import ALL, Action, organizations
 from schema.context import Context
 from schema.inputs import plain
 
@@ -135,11 +133,6 @@ def to_many(
 
     resolve.__name__ = rel.name
     return resolver(resolve, params, list[target_type])
-
-
-def may_read_revisions(principal: Any, organization_id: Any) -> bool:
-    orgs = organizations(principal, Action.READ, "revisions")
-    return orgs is ALL or organization_id in orgs
 
 
 def place(info: strawberry.Info) -> tuple[str, ...]:
@@ -266,22 +259,6 @@ def create_many(c: Collection, create: type, returns: Any) -> Any:
 
     resolve.__name__ = f"create_{c.name}_items"
     return resolver(resolve, {"data": (list[create], inspect.Parameter.empty)}, returns)
-
-
-def revision(c: Collection) -> Any:
-    async def resolve(root: Any, info: strawberry.Info) -> Any:
-        context: Context = info.context
-        if not may_read_revisions(context.principal, organization_of(c, root)):
-            return None
-
-        async def load(keys: list[Any]) -> list[Any]:
-            found = await revisions.latest(c, keys)
-            return [found.get(k) for k in keys]
-
-        return await context.loader(("revision", c.name), load).load(root.pk)
-
-    resolve.__name__ = "revision"
-    return resolver(resolve, {}, Optional[strawberry.ID])  # noqa: UP045
 
 
 def update_one(c: Collection, update: type, returns: Any) -> Any:

@@ -19,6 +19,9 @@ class Record(Model):
     date_created = fields.DatetimeField(auto_now_add=True)
     user_updated = fields.UUIDField(null=True)
     date_updated = fields.DatetimeField(auto_now=True)
+    # The row's latest revision, written with the row: whoever reads the row
+    # reads the revision its values belong to, and can name it when updating.
+    revision = fields.UUIDField(null=True)
 
     # What the API makes of the model: fields it never shows, whether it
     # takes writes, and for parts of a course, the parent whose status

@@ -34,7 +34,14 @@ class Kind(StrEnum):
 
 NUMERIC = frozenset({Kind.INTEGER, Kind.DECIMAL})
 TEXTUAL = frozenset({Kind.STRING, Kind.TEXT})
-SYSTEM_FIELDS = ("id", "user_created", "date_created", "user_updated", "date_updated")
+SYSTEM_FIELDS = (
+    "id",
+    "user_created",
+    "date_created",
+    "user_updated",
+    "date_updated",
+    "revision",
+)
 
 
 @dataclass(frozen=True)

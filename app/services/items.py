@@ -34,6 +34,7 @@ async def create_items(
             item = collection.model(**values)
             item.user_created = principal.id
             item.user_updated = principal.id
+            item.revision = uuid.uuid4()
             await _save(collection, item, index if len(rows) > 1 else None)
             after = revisions.snapshot(collection, item)
             await revisions.record(collection, "create", item, None, after, principal)
@@ -72,7 +73,10 @@ async def update_items(
             before = revisions.snapshot(collection, item)
             for name, value in values.items():
                 setattr(item, name, value)
+            if not revisions.changed(before, revisions.snapshot(collection, item)):
+                continue
             item.user_updated = principal.id
+            item.revision = uuid.uuid4()
             await _save(collection, item, None)
             after = revisions.snapshot(collection, item)
             await revisions.record(
@@ -87,7 +91,9 @@ async def _check_based_on(
     if len(items) != 1:
         raise InvalidInput("A revision to build on applies to one item at a time.")
     (item,) = items
-    current = (await revisions.latest(collection, [item.pk])).get(item.pk)
+    # The row is locked: its revision cannot move between this check and
+    # the write.
+    current = item.revision
     if current is None or str(current) != str(based_on):
         raise Conflict(
             f"This {collection.name} item changed since revision {based_on}; "
@@ -108,6 +114,7 @@ async def delete_items(
         items = await _load(collection, keys, principal, Action.DELETE)
         for item in items:
             before = revisions.snapshot(collection, item)
+            item.revision = uuid.uuid4()
             await revisions.record(collection, "delete", item, before, None, principal)
             try:
                 await item.delete()

@@ -52,15 +52,12 @@ async def record(
     System fields (dates, who) change on every save and say nothing of the
     content, so they are left out of the delta.
     """
-    changed = [
-        name
-        for name in (after or before or {})
-        if name not in _SYSTEM and (before or {}).get(name) != (after or {}).get(name)
-    ]
+    changed = changes(before, after)
     if action == "update" and not changed:
         return None
     organization_id = organization_of(collection, item)
     revision = await Revision.create(
+        id=item.revision,
         organization_id=organization_id,
         user_created=principal.id,
         action=action,
@@ -82,6 +79,19 @@ async def record(
     return revision
 
 
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """The content fields that differ; system fields change on every save."""
+    return [
+        name
+        for name in (after or before or {})
+        if name not in _SYSTEM and (before or {}).get(name) != (after or {}).get(name)
+    ]
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    return bool(changes(before, after))
+
+
 async def latest(collection: Collection, item_ids: list[Any]) -> dict[Any, uuid.UUID]:
     """The latest revision of each row, in one statement."""
     rows = (
@@ -95,7 +105,7 @@ async def latest(collection: Collection, item_ids: list[Any]) -> dict[Any, uuid.
     return found
 
 
-_SYSTEM = {"user_created", "date_created", "user_updated", "date_updated"}
+_SYSTEM = {"user_created", "date_created", "user_updated", "date_updated", "revision"}
 
 
 async def revert(principal: Principal, revision_id: Any) -> Revision | None:
@@ -127,5 +137,7 @@ async def revert(principal: Principal, revision_id: Any) -> Revision | None:
         principal,
         comment=f"revert to revision {revision.pk}",
     )
-    found = await latest(collection, [revision.item])
-    return await Revision.get_or_none(id=found.get(revision.item))
+    (row,) = await collection.model.filter(id=revision.item).values_list(
+        "revision", flat=True
+    )
+    return await Revision.get_or_none(id=row)

@@ -82,14 +82,25 @@ async def test_an_update_based_on_an_old_revision_conflicts(gql, auth):
 
 async def test_revisions_are_for_editors_only(gql, auth):
     org = await factories.organization()
-    course = await factories.course(org)
-    query = "query($id: ID!) { courses_by_id(id: $id) { revision } }"
+    await factories.course(org)
 
-    anonymous = await gql.data(query, {"id": str(course.pk)})
     listed = await gql.error("{ revisions { id } }")
+    activity = await gql.error("{ activity { id } }")
 
-    assert anonymous == {"courses_by_id": {"revision": None}}
     assert listed["extensions"]["code"] == "FORBIDDEN"
+    assert activity["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_row_names_its_latest_revision(gql, auth):
+    org = await factories.organization()
+    creator = await editor(auth, org)
+    course = await factories.course(org, title="v1", status="draft")
+
+    data = await gql.data(UPDATE, {"id": str(course.pk), "d": {"title": "v2"}}, creator)
+
+    newest = await Revision.filter(item=course.pk).order_by("-date_created").first()
+    assert data["update_courses_item"]["revision"] == str(newest.pk)
+    assert newest.after == {"title": "v2"}
 
 
 async def test_revert_brings_back_a_recorded_state(gql, auth):
@@ -134,17 +145,15 @@ async def test_concurrent_editors_lose_no_accepted_change(auth, clean):
     async def edit(n: int, principal) -> None:
         nonlocal conflicts
         for _ in range(200):
+            # One read gives the text and the revision it belongs to.
             row = await Course.get(id=course.pk)
-            latest = (
-                await Revision.filter(item=course.pk).order_by("-date_created").first()
-            )
             try:
                 await items.update_items(
                     courses,
                     [course.pk],
                     {"summary": f"{row.summary}[{n}]"},
                     principal,
-                    based_on=latest.pk,
+                    based_on=row.revision,
                 )
                 return
             except Exception as exc:
