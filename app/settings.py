@@ -55,7 +55,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     cors_origins: list[str] = Field(
         default_factory=list,
-        description='Browser origins allowed to call the API, e.g. ["https://intranet.firm.example"]',
+        description="Browser origins allowed to call the API, as a JSON list",
     )
 
     @property

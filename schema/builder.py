@@ -133,7 +133,8 @@ class SchemaBuilder:
         for name, rel in c.many_to_one.items():
             # A child's organization is inherited from its parent when left out.
             required = not rel.nullable and name != "organization"
-            create[name] = strawberry.ID if required else Optional[strawberry.ID]  # noqa: UP045
+            optional_id = Optional[strawberry.ID]  # noqa: UP045
+            create[name] = strawberry.ID if required else optional_id
             update[name] = Optional[strawberry.ID]  # noqa: UP045
         self.creates[c.name] = _required_input(f"create_{c.name}_input", create)
         self.updates[c.name] = make_input(
@@ -143,11 +144,11 @@ class SchemaBuilder:
     def _aggregate(self, c: Collection) -> None:
         count_fields = {name: Optional[int] for name in c.fields}  # noqa: UP045
         count_type = _output(f"{c.name}_aggregated_count", count_fields)
-        numeric = {
-            name: Optional[Decimal if spec.kind is Kind.DECIMAL else float]  # noqa: UP045
-            for name, spec in c.fields.items()
-            if spec.kind in NUMERIC
-        }
+        numeric: dict[str, Any] = {}
+        for name, spec in c.fields.items():
+            if spec.kind in NUMERIC:
+                number = Decimal if spec.kind is Kind.DECIMAL else float
+                numeric[name] = Optional[number]  # noqa: UP045
         annotations: dict[str, Any] = {
             "group": Optional[JSON],  # noqa: UP045
             "countAll": Optional[int],  # noqa: UP045

@@ -46,7 +46,8 @@ def resolver(
         return await fn(*args, **kwargs)
 
     wrapper = bound_async if inspect.iscoroutinefunction(fn) else bound
-    wrapper.__signature__ = inspect.Signature(parameters, return_annotation=returns)  # type: ignore[attr-defined]
+    signature = inspect.Signature(parameters, return_annotation=returns)
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
     wrapper.__annotations__ = {n: a for n, (a, _) in params.items()} | {
         "info": strawberry.Info,
         "return": returns,

@@ -2,110 +2,111 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 
+
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_revisions')]
+    dependencies = [("models", "0003_revisions")]
 
     initial = False
 
     operations = [
         ops.AddField(
-            model_name='Approval',
-            name='revision',
+            model_name="Approval",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='ApprovalCredit',
-            name='revision',
+            model_name="ApprovalCredit",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Assessment',
-            name='revision',
+            model_name="Assessment",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='ChannelToken',
-            name='revision',
+            model_name="ChannelToken",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Choice',
-            name='revision',
+            model_name="Choice",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Course',
-            name='revision',
+            model_name="Course",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='CoursePracticeArea',
-            name='revision',
+            model_name="CoursePracticeArea",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Jurisdiction',
-            name='revision',
+            model_name="Jurisdiction",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Lesson',
-            name='revision',
+            model_name="Lesson",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='MicroCredential',
-            name='revision',
+            model_name="MicroCredential",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='MicroCredentialCriterion',
-            name='revision',
+            model_name="MicroCredentialCriterion",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Module',
-            name='revision',
+            model_name="Module",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Organization',
-            name='revision',
+            model_name="Organization",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Pathway',
-            name='revision',
+            model_name="Pathway",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='PathwayMicroCredential',
-            name='revision',
+            model_name="PathwayMicroCredential",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='PracticeArea',
-            name='revision',
+            model_name="PracticeArea",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Question',
-            name='revision',
+            model_name="Question",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Requirement',
-            name='revision',
+            model_name="Requirement",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='Revision',
-            name='revision',
+            model_name="Revision",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
         ops.AddField(
-            model_name='User',
-            name='revision',
+            model_name="User",
+            name="revision",
             field=fields.UUIDField(null=True),
         ),
     ]
