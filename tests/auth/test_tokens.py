@@ -1,5 +1,6 @@
 """Sign-in, rotation, sign-out and bearer tokens, over HTTP as a client sees them."""
 
+import asyncio
 import base64
 import datetime as dt
 import json
@@ -233,3 +234,23 @@ async def test_permissions_me_tells_a_channel_what_it_carries(http, member):
     assert me["collections"]["courses"] == {"read_published": [str(org.pk)]}
     assert me["collections"]["jurisdictions"] == {"read": "all"}
     assert "users" not in me["collections"]
+
+
+async def test_racing_refreshes_let_one_through_and_end_the_login(auth, member):
+    first = await auth.login("lawyer@firm.example", factories.PASSWORD, "t")
+
+    async def attempt():
+        try:
+            return await auth.refresh(first.refresh_token)
+        except Exception as exc:
+            return exc
+
+    results = await asyncio.gather(*(attempt() for _ in range(5)))
+
+    winners = [r for r in results if not isinstance(r, Exception)]
+    losers = [r for r in results if isinstance(r, Exception)]
+    assert len(winners) == 1
+    assert {getattr(e, "code", None) for e in losers} == {"UNAUTHENTICATED"}
+    # A token used twice means it leaked: the login is over for everyone.
+    session = await LoginSession.get(user_id=member.pk)
+    assert session.revoked_reason == "refresh_token_reused"
