@@ -24,6 +24,7 @@ class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    REVIEW = "review"
     PUBLISH = "publish"
     GRANT = "grant"
     MANAGE_TOKENS = "manage_tokens"

@@ -15,7 +15,7 @@ from strawberry.types.unset import UNSET
 
 from app.services import collections
 from app.services.collections import NUMERIC, Collection, Kind
-from schema import identity, resolvers
+from schema import identity, publishing, resolvers
 from schema.inputs import OPERATOR_TYPES, SCALARS, make_input
 
 
@@ -51,6 +51,9 @@ class SchemaBuilder:
             self._inputs(collection)
             self._aggregate(collection)
         query, mutation = identity.fields(self.types)
+        more_query, more_mutation = publishing.fields(self.types)
+        query.update(more_query)
+        mutation.update(more_mutation)
         return self._query(query), self._mutation(mutation)
 
     def _filter(self, c: Collection) -> None:

@@ -24,6 +24,7 @@ from app.models.identity import (
     ServerSecret,
     User,
 )
+from app.models.publishing import Release, Review
 from app.models.regulation import Approval, ApprovalCredit, Jurisdiction, Requirement
 from app.models.versioning import Activity, Revision
 
@@ -50,7 +51,9 @@ __all__ = [
     "PracticeArea",
     "Question",
     "RefreshToken",
+    "Release",
     "Requirement",
+    "Review",
     "Revision",
     "ServerSecret",
     "User",

@@ -145,3 +145,11 @@ class Role(StrEnum):
     CREATOR = "creator"
     REVIEWER = "reviewer"
     LEARNER = "learner"
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    # Superseded: the working copy changed, or a newer submission replaced it.
+    VOID = "void"

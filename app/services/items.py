@@ -70,19 +70,34 @@ async def update_items(
         for item in items:
             _check_organization(collection, item, values)
             _authorize_row(principal, Action.UPDATE, collection, item, values)
-            before = revisions.snapshot(collection, item)
-            for name, value in values.items():
-                setattr(item, name, value)
-            if not revisions.changed(before, revisions.snapshot(collection, item)):
-                continue
-            item.user_updated = principal.id
-            item.revision = uuid.uuid4()
-            await _save(collection, item, None)
-            after = revisions.snapshot(collection, item)
-            await revisions.record(
-                collection, "update", item, before, after, principal, comment
-            )
+            await apply(collection, item, values, principal, comment)
     return items
+
+
+async def apply(
+    collection: Collection,
+    item: Model,
+    values: dict[str, Any],
+    principal: Principal,
+    comment: str | None = None,
+) -> None:
+    """Write checked values to a row and record the revision, if anything changed.
+
+    The caller has already decided the principal may make this change: an
+    update through the gate, or a status that publishing sets.
+    """
+    before = revisions.snapshot(collection, item)
+    for name, value in values.items():
+        setattr(item, name, value)
+    if not revisions.changed(before, revisions.snapshot(collection, item)):
+        return
+    item.user_updated = principal.id
+    item.revision = uuid.uuid4()
+    await _save(collection, item, None)
+    after = revisions.snapshot(collection, item)
+    await revisions.record(
+        collection, "update", item, before, after, principal, comment
+    )
 
 
 async def _check_based_on(

@@ -61,7 +61,7 @@ async def make_targets(cast: Cast) -> Targets:
                 str(cast.users["creator"].pk),
                 str(cast.users["learner"].pk),
             ]
-        elif name in ("channel_tokens", "revisions", "activity"):
+        elif name in ("channel_tokens", "revisions", "activity", "reviews", "releases"):
             continue
         elif name == "organizations":
             targets.ids[name] = [str(cast.other.pk), str(cast.home.pk)]
@@ -74,13 +74,28 @@ async def make_targets(cast: Cast) -> Targets:
     tokens = await ChannelToken.filter(organization_id=cast.home.pk)
     targets.ids["channel_tokens"] = [str(tokens[0].pk)]
     # The record of the two target courses' creation.
-    from app.models import Activity, Revision
+    from app.models import Activity, Release, Review, Revision
 
     courses = targets.ids["courses"]
     made = {str(r.item): r for r in await Revision.filter(item__in=courses)}
     targets.ids["revisions"] = [str(made[c].pk) for c in courses]
     entries = {str(a.item): a for a in await Activity.filter(item__in=courses)}
     targets.ids["activity"] = [str(entries[c].pk) for c in courses]
+    # A review and a release of each target course.
+    targets.ids["reviews"], targets.ids["releases"] = [], []
+    for course_id in courses:
+        review = await Review.create(
+            course_id=course_id, organization_id=cast.home.pk, content_hash="0" * 64
+        )
+        release = await Release.create(
+            course_id=course_id,
+            organization_id=cast.home.pk,
+            version=1,
+            content_hash="0" * 64,
+            document={},
+        )
+        targets.ids["reviews"].append(str(review.pk))
+        targets.ids["releases"].append(str(release.pk))
     return targets
 
 
@@ -226,6 +241,8 @@ async def _identity(gql, cast, op, principal) -> str:
         query = "mutation($id: ID!) { revert_revision(id: $id) { id } }"
         denied, _ = outcome_of(await gql(query, {"id": str(created.pk)}, principal))
         return denied or "allow"
+    if op in PUBLISHING:
+        return await _publishing(gql, cast, op, principal)
     if op == "create_channel_token":
         query = (
             "mutation($o: ID!) { create_channel_token(organization: $o, "
@@ -275,6 +292,70 @@ async def test_every_operation_matches_the_matrix(gql, auth, schema):
     allows = [u for u in unexpected if "expected deny" in u]
     assert not allows, "unexpected allows:\n" + "\n".join(allows)
     assert not unexpected, "\n".join(unexpected)
+
+
+PUBLISHING = {
+    "submit_course_for_review",
+    "approve_review",
+    "request_changes",
+    "publish_course",
+    "rollback_course",
+    "withdraw_course",
+    "release_diff",
+}
+
+
+async def _publishing(gql, cast, op, principal) -> str:
+    """Each run gets a course of the home publisher in the state the step needs."""
+    from app.models import Release, Review
+    from app.services import publishing
+
+    status = "draft" if op == "submit_course_for_review" else "published"
+    course = await fresh("courses", cast.home, published=status == "published")
+    c = str(course.pk)
+    if op in ("approve_review", "request_changes", "publish_course"):
+        review = await publishing.submit(SYSTEM, course.pk, None)
+        if op == "publish_course":
+            await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
+    if op in ("rollback_course", "release_diff"):
+        for version in (1, 2):
+            await Release.create(
+                course=course,
+                organization_id=cast.home.pk,
+                version=version,
+                content_hash=str(version) * 64,
+                document={"v": version},
+            )
+    queries = {
+        "submit_course_for_review": (
+            "mutation($c: ID!) { submit_course_for_review(course: $c) { id } }",
+            {"c": c},
+        ),
+        "publish_course": (
+            "mutation($c: ID!) { publish_course(course: $c) { id } }",
+            {"c": c},
+        ),
+        "rollback_course": (
+            "mutation($c: ID!) { rollback_course(course: $c, version: 1) { id } }",
+            {"c": c},
+        ),
+        "withdraw_course": (
+            "mutation($c: ID!) { withdraw_course(course: $c) { id } }",
+            {"c": c},
+        ),
+        "release_diff": (
+            "query($c: ID!) { release_diff(course: $c, before: 1, after: 2) }",
+            {"c": c},
+        ),
+    }
+    if op in ("approve_review", "request_changes"):
+        pending = await Review.get(course=course, status="pending")
+        query = f'mutation($r: ID!) {{ {op}(review: $r, comment: "ok") {{ id }} }}'
+        variables = {"r": str(pending.pk)}
+    else:
+        query, variables = queries[op]
+    denied, _ = outcome_of(await gql(query, variables, principal))
+    return denied or "allow"
 
 
 def _operations(schema) -> list[str]:
