@@ -15,8 +15,8 @@ from typing import Any
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from app.models import ChannelToken, Organization, User
-from app.services import collections, identity, items
+from app.models import ChannelToken, Organization, Release, User
+from app.services import collections, identity, items, publishing
 from app.services.auth import Auth, digest
 from app.services.collections import Kind
 from permissions import SYSTEM, policies
@@ -152,6 +152,8 @@ async def load_demo(loader: Loader) -> None:
     for path in sorted((DEMO_DIR / "courses").glob("*.toml")):
         doc = _read(path)
         course, seeded = await _course(loader, doc, organizations, areas, jurisdictions)
+        if doc.get("status") == "published":
+            await _release(loader, course)
         courses[(doc["organization"], doc["slug"])] = course
         for title, assessment in seeded.items():
             assessments[(doc["organization"], doc["slug"], title)] = assessment
@@ -171,10 +173,13 @@ async def _course(
 ) -> tuple[Model, dict[str, Model]]:
     """A course with its parts and approvals; also its assessments by title."""
     org = organizations[doc["organization"]]
+    # Status is the workflow's to set: published courses go through review
+    # and release below, as an editor's would.
     fields = _without(
         doc,
         "organization",
         "slug",
+        "status",
         "practice_areas",
         "modules",
         "assessments",
@@ -239,6 +244,19 @@ async def _course(
                 {"hours": hours},
             )
     return course, seeded
+
+
+async def _release(loader: Loader, course: Model) -> None:
+    """Submit, approve and publish a course unless its latest release is current."""
+    document = publishing.release_document(await publishing.working_tree(course))
+    latest = await Release.filter(course=course).order_by("-version").first()
+    if latest is not None and latest.content_hash == publishing.content_hash(document):
+        loader.tally.unchanged += 1
+        return
+    review = await publishing.submit(SYSTEM, course.pk, "Demo catalogue")
+    await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
+    await publishing.publish(SYSTEM, course.pk, "Demo catalogue edition")
+    loader.tally.created += 1
 
 
 async def _credentials(

@@ -9,8 +9,10 @@ from app.models import (
     MicroCredential,
     Pathway,
     Question,
+    Release,
     Requirement,
 )
+from app.services import publishing
 from seeds.loader import seed
 
 
@@ -74,6 +76,16 @@ async def test_demo_catalogue_is_complete(clean):
             hours = sum((c.hours for c in approval.credits), Decimal(0))
             assert hours == approval.total_hours, (course.slug, approval.pk)
             assert approval.total_hours <= course.credit_hours
+
+    for course in courses:
+        releases = await Release.filter(course=course).order_by("version")
+        if course.status == "published":
+            tree = await publishing.working_tree(course)
+            document = publishing.release_document(tree)
+            assert [r.version for r in releases] == [1], course.slug
+            assert releases[0].content_hash == publishing.content_hash(document)
+        else:
+            assert releases == [], course.slug
 
     privacy = await Pathway.get(slug="data-privacy-professional").prefetch_related(
         "micro_credentials__micro_credential"
