@@ -5,7 +5,45 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from app.services import publishing
+from app.services import feed, publishing
+
+
+@strawberry.type(name="change_event")
+class ChangeEventType:
+    cursor: str
+    kind: str
+    course: strawberry.ID
+    version: int | None
+    content_hash: str | None
+    date: str
+
+
+@strawberry.type(name="change_feed_page")
+class ChangeFeedPage:
+    events: list[ChangeEventType]
+    next_cursor: str = strawberry.field(
+        description="Pass as `after` for the next page; store it between polls."
+    )
+
+
+async def channel_feed(
+    info: strawberry.Info, after: str | None = None, limit: int = 100
+) -> ChangeFeedPage:
+    events, next_cursor = await feed.read(info.context.principal, after, limit)
+    return ChangeFeedPage(
+        events=[
+            ChangeEventType(
+                cursor=str(e.id),
+                kind=e.kind.value,
+                course=strawberry.ID(str(e.course_id)),
+                version=e.version,
+                content_hash=e.content_hash,
+                date=e.date_created.isoformat(),
+            )
+            for e in events
+        ],
+        next_cursor=next_cursor,
+    )
 
 
 def fields(types: dict[str, type]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -77,9 +115,14 @@ def fields(types: dict[str, type]) -> tuple[dict[str, Any], dict[str, Any]]:
         )
     }
     query = {
+        "channel_feed": strawberry.field(
+            resolver=channel_feed,
+            description="Courses published, updated or withdrawn after a cursor, "
+            "in order; a channel sees its organization's.",
+        ),
         "release_diff": strawberry.field(
             resolver=release_diff,
             description="What changed between two releases of a course.",
-        )
+        ),
     }
     return query, mutation

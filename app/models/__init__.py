@@ -24,7 +24,7 @@ from app.models.identity import (
     ServerSecret,
     User,
 )
-from app.models.publishing import Release, Review
+from app.models.publishing import ChangeEvent, Release, Review
 from app.models.regulation import Approval, ApprovalCredit, Jurisdiction, Requirement
 from app.models.versioning import Activity, Revision
 
@@ -34,6 +34,7 @@ __all__ = [
     "ApprovalCredit",
     "Assessment",
     "CasbinRule",
+    "ChangeEvent",
     "ChannelToken",
     "Choice",
     "Course",

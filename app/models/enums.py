@@ -153,3 +153,9 @@ class ReviewStatus(StrEnum):
     CHANGES_REQUESTED = "changes_requested"
     # Superseded: the working copy changed, or a newer submission replaced it.
     VOID = "void"
+
+
+class ChangeKind(StrEnum):
+    PUBLISHED = "published"
+    UPDATED = "updated"
+    WITHDRAWN = "withdrawn"

@@ -1,9 +1,10 @@
 """Reviews of working copies and the immutable releases that publishing writes."""
 
 from tortoise import fields
+from tortoise.models import Model
 
 from app.models.base import Owned
-from app.models.enums import ReviewStatus
+from app.models.enums import ChangeKind, ReviewStatus
 
 
 class Review(Owned):
@@ -51,3 +52,28 @@ class Release(Owned):
     class Meta:
         table = "releases"
         unique_together = (("course", "version"),)
+
+
+class ChangeEvent(Model):
+    """One entry of the change feed: a course published, updated or withdrawn.
+
+    The id is the feed's cursor. Events are written in the transaction of the
+    release or withdrawal they describe, under a lock that makes commit order
+    and id order agree, so a reader that remembers the last id it saw never
+    skips one.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "models.Organization", related_name=False, on_delete=fields.CASCADE
+    )
+    course = fields.ForeignKeyField(
+        "models.Course", related_name=False, on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(ChangeKind, max_length=20)
+    version = fields.IntField(null=True)
+    content_hash = fields.CharField(max_length=64, null=True)
+    date_created = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "change_events"

@@ -31,8 +31,8 @@ from app.models import (
     Review,
     Revision,
 )
-from app.models.enums import ContentStatus, ReviewStatus
-from app.services import collections, items
+from app.models.enums import ChangeKind, ContentStatus, ReviewStatus
+from app.services import collections, feed, items
 from app.services.query import parse_id, scoped
 from app.services.revisions import snapshot
 from permissions import Action, Principal, authorize
@@ -316,8 +316,11 @@ async def _write_release(
             rollback_of=rollback_of,
             user_created=principal.id,
         )
-        if course.status != ContentStatus.PUBLISHED:
+        first = course.status != ContentStatus.PUBLISHED
+        if first:
             await _set_status(course, ContentStatus.PUBLISHED, principal)
+        kind = ChangeKind.PUBLISHED if first else ChangeKind.UPDATED
+        await feed.record(course, kind, release)
     return release
 
 
@@ -327,6 +330,7 @@ async def withdraw(principal: Principal, course_id: Any) -> Course:
     authorize(principal, Action.PUBLISH, "courses", course.organization_id)
     async with in_transaction():
         await _set_status(course, ContentStatus.ARCHIVED, principal)
+        await feed.record(course, ChangeKind.WITHDRAWN)
     return course
 
 

@@ -241,6 +241,10 @@ async def _identity(gql, cast, op, principal) -> str:
         query = "mutation($id: ID!) { revert_revision(id: $id) { id } }"
         denied, _ = outcome_of(await gql(query, {"id": str(created.pk)}, principal))
         return denied or "allow"
+    if op == "channel_feed":
+        query = "{ channel_feed { next_cursor } }"
+        denied, _ = outcome_of(await gql(query, None, principal))
+        return denied or "allow"
     if op in PUBLISHING:
         return await _publishing(gql, cast, op, principal)
     if op == "create_channel_token":

@@ -218,3 +218,52 @@ async def test_requesting_changes_needs_a_comment_and_blocks_publishing(gql, des
         "request_changes": {"status": "changes_requested", "comment": "Cite Art. 33."}
     }
     assert publish["extensions"]["code"] == "CONFLICT"
+
+
+FEED = (
+    "query($after: String) { channel_feed(after: $after) "
+    "{ events { cursor kind version course } next_cursor } }"
+)
+
+
+async def test_the_change_feed_lists_releases_and_withdrawals_in_order(gql, desk):
+    from app.services import identity
+    from permissions import SYSTEM, Principal, PrincipalKind
+
+    org = await desk["course"].organization
+    token, _ = await identity.create_channel_token(SYSTEM, org.pk, "app")
+    channel = Principal(kind=PrincipalKind.CHANNEL, id=token.pk, organization_id=org.pk)
+    elsewhere = await factories.organization(slug="elsewhere")
+    theirs = await factories.course(elsewhere, status="draft")
+    from app.services import publishing
+
+    course = str(desk["course"].pk)
+    await review_and_publish(gql, desk)
+    start = (await gql.data(FEED, {"after": None}, channel))["channel_feed"]
+    await gql.data(
+        EDIT, {"id": str(desk["lesson"].pk), "d": {"body": "v2"}}, desk["creator"]
+    )
+    await review_and_publish(gql, desk)
+    review = await publishing.submit(SYSTEM, theirs.pk, None)
+    await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
+    await publishing.publish(SYSTEM, theirs.pk, None)
+    await gql.data(
+        "mutation($c: ID!) { withdraw_course(course: $c) { id } }",
+        {"c": course},
+        desk["reviewer"],
+    )
+    rest = (await gql.data(FEED, {"after": start["next_cursor"]}, channel))[
+        "channel_feed"
+    ]
+    anonymous = await gql.error(FEED, {"after": None})
+
+    assert [(e["kind"], e["version"], e["course"]) for e in start["events"]] == [
+        ("published", 1, course)
+    ]
+    assert [(e["kind"], e["version"]) for e in rest["events"]] == [
+        ("updated", 2),
+        ("withdrawn", None),
+    ]
+    cursors = [int(e["cursor"]) for e in start["events"] + rest["events"]]
+    assert cursors == sorted(cursors) and rest["next_cursor"] == str(cursors[-1])
+    assert anonymous["extensions"]["code"] == "FORBIDDEN"
