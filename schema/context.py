@@ -28,7 +28,6 @@ class Context:
         self.reader = reader
         self.request = request
         self._loaders: dict[Hashable, DataLoader] = {}
-        self._keys: dict[str, frozenset | None] = {}
 
     def loader(
         self, key: Hashable, load: Callable[[list[Any]], Awaitable[list[Any]]]
@@ -47,7 +46,5 @@ class Context:
         return self.reader.hidden(collection)
 
     def key_scope(self, collection: Collection) -> frozenset | None:
-        """Organizations whose answer keys may be shown; decided once per request."""
-        if collection.name not in self._keys:
-            self._keys[collection.name] = self.reader.key_scope(collection)
-        return self._keys[collection.name]
+        """Organizations whose answer keys may be shown; the gate remembers it."""
+        return self.reader.key_scope(collection)

@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.unset import UNSET
 
-from app.services.collections import Collection, Kind, ScalarField
+from app.services.collections import Kind
 from app.services.filters import OPERATORS
 
 # The GraphQL type of a value of each kind, in filters and inputs. Dates are
@@ -91,11 +91,3 @@ def plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     return value
-
-
-def input_annotation(spec: ScalarField, *, required: bool) -> Any:
-    scalar = SCALARS[spec.kind]
-    return scalar if required else Optional[scalar]  # noqa: UP045
-
-
-__all__ = ["OPERATOR_TYPES", "SCALARS", "Collection", "input_annotation", "plain"]

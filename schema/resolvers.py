@@ -14,7 +14,7 @@ import strawberry
 from app.errors import Forbidden
 from app.services import collections, items
 from app.services.collections import Collection
-from app.services.query import Query, Row, order_by
+from app.services.query import Query, order_by, read_rows
 from schema.context import Context
 from schema.inputs import plain
 
@@ -91,7 +91,7 @@ def many_to_one(rel: collections.ManyToOne, returns: Any) -> Callable[..., Any]:
 
         async def load(keys: list[Any]) -> list[Any]:
             queryset = context.reader.base(target).filter(id__in=keys)
-            rows = await rows_of(queryset, columns(target, info))
+            rows = await read_rows(queryset, columns(target, info))
             found = {row.pk: row for row in rows}
             return [found.get(k) for k in keys]
 
@@ -124,7 +124,7 @@ def to_many(
             queryset = context.reader.where(target, query)
             queryset = queryset.filter(**{f"{back_column}__in": parents})
             names = sorted({*columns(target, info), back_column})
-            rows = await rows_of(queryset.order_by(*ordering), names)
+            rows = await read_rows(queryset.order_by(*ordering), names)
             grouped: dict[Any, list[Any]] = defaultdict(list)
             for row in rows:
                 grouped[getattr(row, back_column)].append(row)
@@ -165,20 +165,11 @@ def columns(c: Collection, info: strawberry.Info) -> list[str]:
     return sorted(wanted)
 
 
-async def rows_of(queryset: Any, names: list[str]) -> list[Row]:
-    return [Row(values) for values in await queryset.values(*names)]
-
-
 def list_of(c: Collection, params: dict[str, tuple[Any, Any]], returns: Any) -> Any:
     async def resolve(root: Any, info: strawberry.Info, **args: Any) -> Any:
         reader = info.context.reader
         query = _query_from(args)
-        limit, offset = reader.window(query)
-        if limit == 0:
-            return []
-        ordering = order_by(c, query.sort, reader.hidden)
-        queryset = reader.where(c, query).order_by(*ordering).offset(offset)
-        return await rows_of(queryset.limit(limit), columns(c, info))
+        return await reader.items(c, query, columns(c, info))
 
     resolve.__name__ = c.name
     return resolver(resolve, params, returns)

@@ -33,7 +33,6 @@ class Kind(StrEnum):
 
 
 NUMERIC = frozenset({Kind.INTEGER, Kind.DECIMAL})
-TEXTUAL = frozenset({Kind.STRING, Kind.TEXT})
 SYSTEM_FIELDS = (
     "id",
     "user_created",

@@ -20,7 +20,7 @@ from tortoise.expressions import Q, Subquery
 
 from app.errors import InvalidInput
 from app.services import collections
-from app.services.collections import NUMERIC, TEXTUAL, Collection, Kind, ScalarField
+from app.services.collections import Collection, Kind, ScalarField
 
 COMPARISON = ("_eq", "_neq", "_in", "_nin", "_null", "_nnull")
 ORDERED = ("_lt", "_lte", "_gt", "_gte", "_between", "_nbetween")
@@ -320,5 +320,3 @@ _COERCERS: dict[Kind, Callable[[Any, Dynamic], Any]] = {
     Kind.DATETIME: _as_datetime,
     Kind.DATE: _as_date,
 }
-
-__all__ = ["NUMERIC", "OPERATORS", "TEXTUAL", "Dynamic", "compile_filter"]

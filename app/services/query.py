@@ -14,7 +14,7 @@ from tortoise.queryset import QuerySet
 
 from app.errors import InvalidInput, LimitExceeded
 from app.services import collections
-from app.services.collections import NUMERIC, TEXTUAL, Collection, Kind
+from app.services.collections import NUMERIC, Collection, Kind
 from app.services.filters import Dynamic, compile_filter
 from permissions import Action, Principal, key_organizations, row_scope
 
@@ -112,11 +112,16 @@ class Reader:
             raise InvalidInput("offset must be zero or more.")
         return limit, offset
 
-    async def items(self, collection: Collection, query: Query) -> list[Model]:
+    async def items(
+        self, collection: Collection, query: Query, columns: list[str]
+    ) -> list[Row]:
+        """A page of rows, with only the columns asked for."""
         limit, offset = self.window(query)
+        if limit == 0:
+            return []
         ordering = order_by(collection, query.sort, self.hidden)
         queryset = self.where(collection, query).order_by(*ordering)
-        return await queryset.offset(offset).limit(limit)
+        return await read_rows(queryset.offset(offset).limit(limit), columns)
 
     async def item(self, collection: Collection, item_id: Any) -> Model | None:
         key = parse_id(item_id)
@@ -166,6 +171,10 @@ class Reader:
             await queryset.offset(offset).limit(limit).values(*group_by, *annotations)
         )
         return [_shape(collection, row, group_by) for row in rows]
+
+
+async def read_rows(queryset: QuerySet, columns: list[str]) -> list[Row]:
+    return [Row(values) for values in await queryset.values(*columns)]
 
 
 def scoped(
@@ -279,6 +288,3 @@ def parse_id(item_id: Any) -> uuid.UUID:
         return uuid.UUID(str(item_id))
     except ValueError as exc:
         raise InvalidInput(f"{item_id!r} is not a valid id.") from exc
-
-
-__all__ = ["TEXTUAL", "Limits", "Query", "Reader", "order_by", "parse_id"]

@@ -92,19 +92,6 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
     return bool(changes(before, after))
 
 
-async def latest(collection: Collection, item_ids: list[Any]) -> dict[Any, uuid.UUID]:
-    """The latest revision of each row, in one statement."""
-    rows = (
-        await Revision.filter(collection=collection.name, item__in=item_ids)
-        .order_by("item", "-date_created")
-        .values("id", "item")
-    )
-    found: dict[Any, uuid.UUID] = {}
-    for row in rows:
-        found.setdefault(row["item"], row["id"])
-    return found
-
-
 _SYSTEM = {"user_created", "date_created", "user_updated", "date_updated", "revision"}
 
 
