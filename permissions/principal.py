@@ -23,6 +23,8 @@ class Principal:
     platform_admin: bool = False
     # A channel token's organization: the only one whose content it carries.
     organization_id: uuid.UUID | None = None
+    # The channel a channel token reads as: what it carries, what it follows.
+    channel_id: uuid.UUID | None = None
     # Decisions already made for this principal, valid for one policy
     # generation: the gate asks Casbin once per collection and action.
     decisions: dict[Any, Any] = field(default_factory=dict, repr=False)

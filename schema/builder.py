@@ -21,7 +21,7 @@ from schema.inputs import OPERATOR_TYPES, SCALARS, make_input
 
 class SchemaBuilder:
     def __init__(self) -> None:
-        self.registry = collections.registry()
+        self.registry = collections.exposed()
         self.types: dict[str, type] = {}
         self.filters: dict[str, type] = {}
         self.quantified: dict[str, type] = {}

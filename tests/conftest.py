@@ -96,6 +96,7 @@ async def _clear() -> None:
     conn = connections.get("default")
     tables = [c.name for c in collections.registry().values()]
     tables += ["login_failures", "refresh_tokens", "login_sessions"]
+    tables += ["webhook_deliveries", "channel_events", "change_events"]
     if DATABASE == "postgres":
         await conn.execute_script(
             "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"

@@ -24,8 +24,22 @@ from app.models.identity import (
     ServerSecret,
     User,
 )
-from app.models.publishing import ChangeEvent, Release, Review
+from app.models.publishing import (
+    CatalogApproval,
+    CatalogEntry,
+    CatalogPracticeArea,
+    ChangeEvent,
+    Release,
+    Review,
+)
 from app.models.regulation import Approval, ApprovalCredit, Jurisdiction, Requirement
+from app.models.syndication import (
+    Channel,
+    ChannelEvent,
+    ChannelPin,
+    Webhook,
+    WebhookDelivery,
+)
 from app.models.versioning import Activity, Revision
 
 __all__ = [
@@ -34,7 +48,13 @@ __all__ = [
     "ApprovalCredit",
     "Assessment",
     "CasbinRule",
+    "CatalogApproval",
+    "CatalogEntry",
+    "CatalogPracticeArea",
     "ChangeEvent",
+    "Channel",
+    "ChannelEvent",
+    "ChannelPin",
     "ChannelToken",
     "Choice",
     "Course",
@@ -58,4 +78,6 @@ __all__ = [
     "Revision",
     "ServerSecret",
     "User",
+    "Webhook",
+    "WebhookDelivery",
 ]

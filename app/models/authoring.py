@@ -59,8 +59,13 @@ class Course(Owned):
     credit_hours = HoursField(default=0)
     featured = fields.BooleanField(default=False)
     available_from = fields.DateField(null=True)
+    # The latest release, written by publishing: editors see what their
+    # working copy was last published as; published reads show the release.
+    version = fields.IntField(null=True)
+    date_published = fields.DatetimeField(null=True)
 
     search_fields = ("title", "slug", "summary", "description")
+    read_only_fields = ("version", "date_published")
 
     class Meta:
         table = "courses"

@@ -23,12 +23,16 @@ class Record(Model):
     # reads the revision its values belong to, and can name it when updating.
     revision = fields.UUIDField(null=True)
 
-    # What the API makes of the model: fields it never shows, whether it
-    # takes writes, and for parts of a course, the parent whose status
-    # decides whether they are published.
+    # What the API makes of the model: fields it never shows, fields only
+    # lexstack writes, whether it takes writes, and for parts of a course,
+    # the parent whose status decides whether they are published.
     private_fields: tuple[str, ...] = ()
+    read_only_fields: tuple[str, ...] = ()
     read_only_collection = False
     content_parent: str | None = None
+    # Collections lexstack keeps for itself (the catalog) are described for
+    # the filter engine but have no place in the schema.
+    exposed = True
 
     class Meta:
         abstract = True

@@ -159,3 +159,12 @@ class ChangeKind(StrEnum):
     PUBLISHED = "published"
     UPDATED = "updated"
     WITHDRAWN = "withdrawn"
+
+
+class DeliveryStatus(StrEnum):
+    """Where a webhook delivery stands; `failed` ones are retried until dead."""
+
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    DEAD = "dead"

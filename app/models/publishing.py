@@ -4,7 +4,15 @@ from tortoise import fields
 from tortoise.models import Model
 
 from app.models.base import Owned
-from app.models.enums import ChangeKind, ReviewStatus
+from app.models.enums import (
+    ApprovalStatus,
+    ChangeKind,
+    CourseFormat,
+    CourseLevel,
+    Delivery,
+    ReviewStatus,
+)
+from app.models.fields import HoursField
 
 
 class Review(Owned):
@@ -77,3 +85,75 @@ class ChangeEvent(Model):
 
     class Meta:
         table = "change_events"
+
+
+class CatalogEntry(Owned):
+    """What a release offers, in columns: the published catalog, one row per release.
+
+    Published lists filter, sort and page over these rows, named as the
+    course's fields are, and take the course tree from the release
+    document; the current row of a course is the release channels follow.
+    """
+
+    id = fields.UUIDField(primary_key=True)  # the release's id
+    course = fields.ForeignKeyField(
+        "models.Course", related_name=False, on_delete=fields.CASCADE
+    )
+    version = fields.IntField()
+    current = fields.BooleanField(default=False)
+    date_published = fields.DatetimeField()
+    title = fields.CharField(max_length=200)
+    slug = fields.CharField(max_length=120)
+    summary = fields.CharField(max_length=500, null=True)
+    description = fields.TextField(null=True)
+    level = fields.CharEnumField(CourseLevel, max_length=20)
+    format = fields.CharEnumField(CourseFormat, max_length=20)
+    language = fields.CharField(max_length=10)
+    duration_minutes = fields.IntField()
+    credit_hours = HoursField()
+    featured = fields.BooleanField()
+    available_from = fields.DateField(null=True)
+
+    search_fields = ("title", "slug", "summary", "description")
+    read_only_collection = True
+    exposed = False
+
+    class Meta:
+        table = "catalog"
+        unique_together = (("course", "version"),)
+        indexes = (("organization_id", "current"),)
+
+
+class CatalogPracticeArea(Owned):
+    entry = fields.ForeignKeyField(
+        "models.CatalogEntry", related_name="practice_areas", on_delete=fields.CASCADE
+    )
+    practice_area = fields.ForeignKeyField(
+        "models.PracticeArea", related_name=False, on_delete=fields.CASCADE
+    )
+    read_only_collection = True
+    exposed = False
+
+    class Meta:
+        table = "catalog_practice_areas"
+
+
+class CatalogApproval(Owned):
+    """A jurisdiction's approval as the release states it, for catalog filters."""
+
+    entry = fields.ForeignKeyField(
+        "models.CatalogEntry", related_name="approvals", on_delete=fields.CASCADE
+    )
+    jurisdiction = fields.ForeignKeyField(
+        "models.Jurisdiction", related_name=False, on_delete=fields.CASCADE
+    )
+    status = fields.CharEnumField(ApprovalStatus, max_length=20)
+    delivery = fields.CharEnumField(Delivery, max_length=20)
+    total_hours = HoursField()
+    valid_from = fields.DateField()
+    valid_until = fields.DateField(null=True)
+    read_only_collection = True
+    exposed = False
+
+    class Meta:
+        table = "catalog_approvals"

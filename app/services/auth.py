@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from app.errors import LimitExceeded, Unauthenticated
 from app.models import (
+    Channel,
     ChannelToken,
     LoginFailure,
     LoginSession,
@@ -225,10 +226,14 @@ class Auth:
         found = await ChannelToken.get_or_none(token_hash=digest(token))
         if found is None or found.revoked is not None:
             raise Unauthenticated("The channel token is not valid.")
+        channel, _ = await Channel.get_or_create(
+            organization_id=found.organization_id, name=found.channel
+        )
         return Principal(
             kind=PrincipalKind.CHANNEL,
             id=found.pk,
             organization_id=found.organization_id,
+            channel_id=channel.pk,
         )
 
 

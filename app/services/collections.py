@@ -86,6 +86,7 @@ class Collection:
     restricted: frozenset[str] = frozenset()
     read_only: bool = False
     content_parent: str | None = None
+    exposed: bool = True
 
     @property
     def owned(self) -> bool:
@@ -128,6 +129,7 @@ def _describe(model: type[Model]) -> Collection:
         restricted=restricted,
         read_only=model.read_only_collection,
         content_parent=model.content_parent,
+        exposed=model.exposed,
     )
     private = set(model.private_fields)
     for name, f in meta.fields_map.items():
@@ -145,7 +147,8 @@ def _describe(model: type[Model]) -> Collection:
                 back=f.relation_field.removesuffix("_id"),
             )
         elif not isinstance(f, RelationalField) and name not in private:
-            collection.fields[name] = _scalar(name, f, restricted)
+            fixed = name in model.read_only_fields
+            collection.fields[name] = _scalar(name, f, restricted, fixed)
     # Foreign key columns (course_id) are reached through their relation
     # (`course`), as in Directus.
     for m2o in collection.many_to_one.values():
@@ -153,10 +156,12 @@ def _describe(model: type[Model]) -> Collection:
     return collection
 
 
-def _scalar(name: str, f: fields.Field, restricted: frozenset[str]) -> ScalarField:
+def _scalar(
+    name: str, f: fields.Field, restricted: frozenset[str], fixed: bool = False
+) -> ScalarField:
     enum_type = getattr(f, "enum_type", None)
     has_default = f.default is not None or getattr(f, "auto_now_add", False)
-    read_only = name in SYSTEM_FIELDS
+    read_only = fixed or name in SYSTEM_FIELDS
     return ScalarField(
         name=name,
         kind=_kind(f),
@@ -187,6 +192,11 @@ def registry() -> dict[str, Collection]:
 
 def get(name: str) -> Collection:
     return registry()[name]
+
+
+def exposed() -> dict[str, Collection]:
+    """The collections the API shows."""
+    return {name: c for name, c in registry().items() if c.exposed}
 
 
 def value_of(item: Model, name: str) -> Any:

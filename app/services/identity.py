@@ -8,10 +8,10 @@ import uuid
 from typing import Any
 
 from app.errors import Forbidden, InvalidInput, NotFound
-from app.models import ChannelToken, Organization, User
+from app.models import Channel, ChannelToken, Organization, User
 from app.models.enums import Role
 from app.services.auth import CHANNEL_PREFIX, Auth, digest
-from app.services.collections import registry
+from app.services.collections import exposed
 from permissions import (
     ALL,
     Action,
@@ -124,6 +124,7 @@ async def create_channel_token(
         raise InvalidInput("A channel needs a name of 1 to 100 characters.")
     if not await Organization.exists(id=org_key):
         raise NotFound("No such organization.")
+    await Channel.get_or_create(organization_id=org_key, name=channel)
     secret = CHANNEL_PREFIX + secrets.token_urlsafe(32)
     token = await ChannelToken.create(
         organization_id=org_key,
@@ -158,7 +159,7 @@ ACTIONS = tuple(a for a in Action)
 
 def effective_permissions(principal: Principal) -> dict[str, Any]:
     """What the principal may do, per collection: everywhere, or per organization."""
-    collections = sorted([*registry(), MEMBERSHIPS, TOKENS])
+    collections = sorted([*exposed(), MEMBERSHIPS, TOKENS])
     result: dict[str, Any] = {
         "principal": principal.kind.value,
         "user": str(principal.id) if principal.id else None,

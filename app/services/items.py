@@ -169,7 +169,9 @@ def _authorize_row(
     """The per-organization part of the decision, and the publishing rule.
 
     Only those who may publish set a status of published or archived, or
-    change a row that is published: a creator's edits stay in drafts.
+    change the status of a row that has one. Anyone who may update a
+    published course edits its working copy: readers keep seeing the release
+    until the next one.
     """
     organization_id = _organization_of(collection, item, values)
     if organization_id is None:
@@ -186,7 +188,7 @@ def _authorize_row(
         return
     publishing = {ContentStatus.PUBLISHED, ContentStatus.ARCHIVED}
     if values.get("status") in publishing or (
-        item is not None and item.status in publishing and values
+        item is not None and item.status in publishing and "status" in values
     ):
         authorize(principal, Action.PUBLISH, collection.name, organization_id)
 

@@ -32,7 +32,7 @@ from app.models import (
     Revision,
 )
 from app.models.enums import ChangeKind, ContentStatus, ReviewStatus
-from app.services import collections, feed, items
+from app.services import catalog, collections, events, feed, items
 from app.services.query import parse_id, scoped
 from app.services.revisions import snapshot
 from permissions import Action, Principal, authorize
@@ -45,12 +45,20 @@ VOLATILE = {
     "date_updated",
     "revision",
     "status",
+    "version",
+    "date_published",
 }
 
 
 def _plain(collection: str, row: Any) -> dict[str, Any]:
-    data = snapshot(collections.get(collection), row)
-    return {k: v for k, v in data.items() if k not in VOLATILE}
+    described = collections.get(collection)
+    data = snapshot(described, row)
+    # A workflow status is not content; an approval's status is.
+    status = described.fields.get("status")
+    dropped = (
+        VOLATILE if status and status.enum is ContentStatus else VOLATILE - {"status"}
+    )
+    return {k: v for k, v in data.items() if k not in dropped}
 
 
 def _ordered(rows: list[Any]) -> list[Any]:
@@ -317,10 +325,18 @@ async def _write_release(
             user_created=principal.id,
         )
         first = course.status != ContentStatus.PUBLISHED
-        if first:
-            await _set_status(course, ContentStatus.PUBLISHED, principal)
+        await _set_status(
+            course,
+            ContentStatus.PUBLISHED,
+            principal,
+            version=release.version,
+            date_published=release.date_created,
+        )
+        await catalog.enter(release)
+        channels = await catalog.channels_carrying(course.organization_id, course.pk)
         kind = ChangeKind.PUBLISHED if first else ChangeKind.UPDATED
-        await feed.record(course, kind, release)
+        event = await feed.record(course, kind, release, channels)
+    await events.announce(feed.payload(event, channels))
     return release
 
 
@@ -328,20 +344,27 @@ async def withdraw(principal: Principal, course_id: Any) -> Course:
     """Take a course off every channel; its releases stay on record."""
     course = await _course(principal, course_id)
     authorize(principal, Action.PUBLISH, "courses", course.organization_id)
+    if course.status != ContentStatus.PUBLISHED:
+        raise InvalidInput("Only a published course can be withdrawn.")
     async with in_transaction():
+        channels = await catalog.channels_carrying(course.organization_id, course.pk)
         await _set_status(course, ContentStatus.ARCHIVED, principal)
-        await feed.record(course, ChangeKind.WITHDRAWN)
+        await catalog.leave(course.pk)
+        event = await feed.record(course, ChangeKind.WITHDRAWN, None, channels)
+    await events.announce(feed.payload(event, channels))
     return course
 
 
 async def _set_status(
-    course: Course, status: ContentStatus, principal: Principal
+    course: Course, status: ContentStatus, principal: Principal, **workflow: Any
 ) -> None:
     # The workflow step was authorized by its caller (submit, publish,
     # withdraw); the status follows from it and is recorded as a revision.
     locked = await Course.filter(id=course.pk).select_for_update().get()
-    await items.apply(collections.get("courses"), locked, {"status": status}, principal)
-    course.status = status
+    values = {"status": status, **workflow}
+    await items.apply(collections.get("courses"), locked, values, principal)
+    for name, value in values.items():
+        setattr(course, name, value)
 
 
 async def diff(

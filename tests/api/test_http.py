@@ -2,7 +2,7 @@
 
 import re
 
-from app.services.collections import registry
+from app.services.collections import exposed
 from tests import factories
 
 
@@ -116,7 +116,7 @@ async def test_introspection_lists_the_directus_operations(http):
         "delete_courses_item",
         "delete_courses_items",
     } <= mutations
-    for name, collection in registry().items():
+    for name, collection in exposed().items():
         assert {name, f"{name}_by_id", f"{name}_aggregated"} <= queries, name
         writes = {
             f"{verb}_{name}_{n}"

@@ -58,6 +58,17 @@ async def data_for(
 async def fresh(name: str, org: Model | None, *, published: bool = True) -> Model:
     """A new row of the collection in the organization, made by lexstack itself."""
     collection = collections.get(name)
+    if name == "webhooks":
+        # Webhooks are made by their own mutation, which draws the secret.
+        from app.models import Webhook
+
+        channel = await fresh("channels", org)
+        return await Webhook.create(
+            organization_id=org.pk,
+            channel_id=channel.pk,
+            url="https://receiver.example/hooks",
+            secret="s" * 43,
+        )
     if name == "organizations":
         data = {
             "name": f"Org {next(_n)}",

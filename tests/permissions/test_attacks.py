@@ -131,7 +131,9 @@ async def test_answer_keys_show_only_for_the_owning_organization(gql, world):
     assert [e.formatted["extensions"]["code"] for e in result.errors] == ["FORBIDDEN"]
 
 
-async def test_a_creator_cannot_publish_or_edit_published_content(gql, world):
+async def test_a_creator_cannot_publish_or_unpublish_but_edits_the_working_copy(
+    gql, world
+):
     cast, draft, published, _ = world
     creator = cast.principals["creator"]
     update = (
@@ -142,15 +144,19 @@ async def test_a_creator_cannot_publish_or_edit_published_content(gql, world):
     publish = await gql.error(
         update, {"id": str(draft.pk), "d": {"status": "published"}}, creator
     )
-    edit = await gql.error(
-        update, {"id": str(published.pk), "d": {"title": "Hacked"}}, creator
+    unpublish = await gql.error(
+        update, {"id": str(published.pk), "d": {"status": "draft"}}, creator
+    )
+    edit = await gql.data(
+        update, {"id": str(published.pk), "d": {"title": "Next edition"}}, creator
     )
     allowed = await gql.data(
         update, {"id": str(draft.pk), "d": {"summary": "ok"}}, creator
     )
 
     assert publish["extensions"]["code"] == "FORBIDDEN"
-    assert edit["extensions"]["code"] == "FORBIDDEN"
+    assert unpublish["extensions"]["code"] == "FORBIDDEN"
+    assert edit == {"update_courses_item": {"status": "published"}}
     assert allowed == {"update_courses_item": {"status": "draft"}}
 
 

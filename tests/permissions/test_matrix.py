@@ -55,7 +55,7 @@ class Targets:
 
 async def make_targets(cast: Cast) -> Targets:
     targets = Targets()
-    for name in collections.registry():
+    for name in collections.exposed():
         if name == "users":
             targets.ids[name] = [
                 str(cast.users["creator"].pk),
@@ -83,16 +83,20 @@ async def make_targets(cast: Cast) -> Targets:
     targets.ids["activity"] = [str(entries[c].pk) for c in courses]
     # A review and a release of each target course.
     targets.ids["reviews"], targets.ids["releases"] = [], []
+    from app.models import Course
+    from app.services.publishing import content_hash, release_document, working_tree
+
     for course_id in courses:
         review = await Review.create(
             course_id=course_id, organization_id=cast.home.pk, content_hash="0" * 64
         )
+        document = release_document(await working_tree(await Course.get(id=course_id)))
         release = await Release.create(
             course_id=course_id,
             organization_id=cast.home.pk,
             version=1,
-            content_hash="0" * 64,
-            document={},
+            content_hash=content_hash(document),
+            document=document,
         )
         targets.ids["reviews"].append(str(review.pk))
         targets.ids["releases"].append(str(release.pk))
@@ -110,7 +114,7 @@ def outcome_of(result: Any) -> tuple[str | None, Any]:
 
 async def run(gql, cast: Cast, targets: Targets, op: str, who: str) -> str:
     principal = cast.principals[who]
-    registry = collections.registry()
+    registry = collections.exposed()
 
     for name in registry:
         ids = targets.ids[name]
@@ -322,13 +326,15 @@ async def _publishing(gql, cast, op, principal) -> str:
         if op == "publish_course":
             await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
     if op in ("rollback_course", "release_diff"):
+        tree = publishing.release_document(await publishing.working_tree(course))
         for version in (1, 2):
+            document = {**tree, "title": f"Edition {version}"}
             await Release.create(
                 course=course,
                 organization_id=cast.home.pk,
                 version=version,
-                content_hash=str(version) * 64,
-                document={"v": version},
+                content_hash=publishing.content_hash(document),
+                document=document,
             )
     queries = {
         "submit_course_for_review": (
