@@ -104,6 +104,15 @@ def row_scope(
     if orgs is ALL:
         return None
     options: list[dict[str, Any]] = []
+    if action is Action.READ and collection.versioned:
+        # The working copy of course content is for those who edit or review
+        # it; everyone reads what is published from releases instead.
+        if principal.kind is PrincipalKind.CHANNEL or not orgs:
+            raise Forbidden(
+                f"You may not read the working copy (drafts) of {name}; "
+                'published content is read with version: "published".'
+            )
+        return _in_organizations(orgs)
     if action is Action.READ:
         if public(Action.READ, name):
             return None

@@ -113,12 +113,12 @@ class SchemaBuilder:
             setattr(
                 cls,
                 name,
-                strawberry.field(resolver=resolvers.many_to_one(rel, returns)),
+                strawberry.field(resolver=resolvers.many_to_one(c, rel, returns)),
             )
         for name, rel in c.to_many.items():
             target = self.types[rel.target]
             fn = resolvers.to_many(
-                rel, self._list_params(self.registry[rel.target]), target
+                c, rel, self._list_params(self.registry[rel.target]), target
             )
             setattr(cls, name, strawberry.field(resolver=fn))
         cls.__annotations__ = annotations
@@ -168,17 +168,19 @@ class SchemaBuilder:
         namespace: dict[str, Any] = dict(extra)
         for name, c in self.registry.items():
             obj = self.types[name]
+            versions = {"version": resolvers.VERSION_PARAM} if c.versioned else {}
             namespace[name] = strawberry.field(
-                resolver=resolvers.list_of(c, self._list_params(c), list[obj]),
+                resolver=resolvers.list_of(
+                    c, self._list_params(c) | versions, list[obj]
+                ),
                 description=f"List {name}.",
             )
             namespace[f"{name}_by_id"] = strawberry.field(
                 resolver=resolvers.by_id(c, Optional[obj]),  # noqa: UP045
                 description=f"One item of {name}, or null.",
             )
-            params = self._list_params(c) | {
-                "groupBy": (Optional[list[str]], None)  # noqa: UP045
-            }
+            params = self._list_params(c) | versions
+            params["groupBy"] = (Optional[list[str]], None)  # noqa: UP045
             namespace[f"{name}_aggregated"] = strawberry.field(
                 resolver=resolvers.aggregated(c, params, list[self.aggregates[name]]),
                 description=f"Aggregates over {name}, optionally per group.",

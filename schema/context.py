@@ -9,6 +9,7 @@ from strawberry.dataloader import DataLoader
 
 from app.services.auth import Auth
 from app.services.collections import Collection
+from app.services.published import Published
 from app.services.query import Reader
 from permissions import Principal
 
@@ -26,6 +27,7 @@ class Context:
         self.principal = principal
         self._auth = auth
         self.reader = reader
+        self.published = Published(reader)
         self.request = request
         self._loaders: dict[Hashable, DataLoader] = {}
 

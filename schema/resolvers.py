@@ -11,9 +11,11 @@ from typing import Any, Optional
 
 import strawberry
 
-from app.errors import Forbidden
+from app.errors import Forbidden, InvalidInput
 from app.services import collections, items
 from app.services.collections import Collection
+from app.services.documents import Doc
+from app.services.published import DRAFT, PUBLISHED, parse_version
 from app.services.query import Query, order_by, read_rows
 from schema.context import Context
 from schema.inputs import plain
@@ -56,6 +58,11 @@ def resolver(
     return wrapper
 
 
+# "published" (the default), "draft" (the working copy, for its editors) or
+# a release number.
+VERSION_PARAM: tuple[Any, Any] = (Optional[str], None)  # noqa: UP045
+
+
 def _query_from(args: dict[str, Any]) -> Query:
     where = plain(args.get("filter"))
     return Query(
@@ -74,20 +81,52 @@ def restricted(c: Collection, name: str, returns: Any) -> Callable[..., Any]:
         orgs = context.key_scope(c)
         if orgs is not None and root.organization_id not in orgs:
             raise Forbidden(f'You may not read "{name}" of {c.name}.')
+        if isinstance(root, Doc):
+            # Releases never hold answer keys or grading notes.
+            return None
         return collections.value_of(root, name)
 
     resolve.__name__ = name
     return resolver(resolve, {}, returns)
 
 
-def many_to_one(rel: collections.ManyToOne, returns: Any) -> Callable[..., Any]:
+def _published_side(c: Collection, target: Collection, root: Any) -> bool:
+    """Whether a relation leads to published items rather than the working copy.
+
+    Published items lead to published items; so does anything outside the
+    course tree (a credential's criterion, a practice area); a working-copy
+    row of the course tree leads to the working copy.
+    """
+    return target.versioned and (isinstance(root, Doc) or not c.versioned)
+
+
+def many_to_one(
+    c: Collection, rel: collections.ManyToOne, returns: Any
+) -> Callable[..., Any]:
     target = collections.get(rel.target)
 
-    async def resolve(root: Any, info: strawberry.Info) -> Any:
+    def resolve(root: Any, info: strawberry.Info) -> Any:
+        if isinstance(root, Doc):
+            parent = root.parents.get(rel.name)
+            if parent is not None:
+                return parent
         key = getattr(root, rel.column)
         if key is None:
             return None
         context: Context = info.context
+
+        if _published_side(c, target, root):
+
+            async def load_published(keys: list[Any]) -> list[Any]:
+                if target.name == "courses":
+                    found = await context.published.courses_by_id(keys)
+                else:
+                    docs = await context.published.everything(target, PUBLISHED)
+                    found = {d["id"]: d for d in docs}
+                return [found.get(k) for k in keys]
+
+            loader = context.loader(("published", place(info)), load_published)
+            return loader.load(key)
 
         async def load(keys: list[Any]) -> list[Any]:
             queryset = context.reader.base(target).filter(id__in=keys)
@@ -97,23 +136,44 @@ def many_to_one(rel: collections.ManyToOne, returns: Any) -> Callable[..., Any]:
 
         # One batch per place in the query: every row of a batch is asked for
         # the same fields, so the batch reads only their columns.
-        return await context.loader(("one", place(info)), load).load(key)
+        return context.loader(("one", place(info)), load).load(key)
 
     resolve.__name__ = rel.name
     return resolver(resolve, {}, returns)
 
 
 def to_many(
-    rel: collections.ToMany, params: dict[str, tuple[Any, Any]], target_type: type
+    c: Collection,
+    rel: collections.ToMany,
+    params: dict[str, tuple[Any, Any]],
+    target_type: type,
 ) -> Callable[..., Any]:
     target = collections.get(rel.target)
     back_column = target.many_to_one[rel.back].column
 
-    async def resolve(root: Any, info: strawberry.Info, **args: Any) -> Any:
+    def resolve(root: Any, info: strawberry.Info, **args: Any) -> Any:
         context: Context = info.context
+        if isinstance(root, Doc):
+            children = root.related.get(rel.name)
+            if children is not None:
+                # Nested in a release: resolved in memory, with no statement.
+                query = _query_from(args)
+                limit, offset = context.reader.window(query)
+                if query.filter or query.search or query.sort:
+                    children = context.published.select(target, children, query)
+                return children[offset : offset + limit]
         # The arguments at one place in the query are the same for every
         # parent, so the place names the batch.
         key = ("many", place(info))
+
+        if _published_side(c, target, root):
+
+            async def load_published(parents: list[Any]) -> list[list[Any]]:
+                return await context.published.children(
+                    target, back_column, parents, _query_from(args)
+                )
+
+            return context.loader(key, load_published).load(root.pk)
 
         async def load(parents: list[Any]) -> list[list[Any]]:
             # One statement for the children of every parent in the batch;
@@ -130,7 +190,7 @@ def to_many(
                 grouped[getattr(row, back_column)].append(row)
             return [grouped[p][offset : offset + limit] for p in parents]
 
-        return await context.loader(key, load).load(root.pk)
+        return context.loader(key, load).load(root.pk)
 
     resolve.__name__ = rel.name
     return resolver(resolve, params, list[target_type])
@@ -167,30 +227,60 @@ def columns(c: Collection, info: strawberry.Info) -> list[str]:
 
 def list_of(c: Collection, params: dict[str, tuple[Any, Any]], returns: Any) -> Any:
     async def resolve(root: Any, info: strawberry.Info, **args: Any) -> Any:
-        reader = info.context.reader
+        context: Context = info.context
         query = _query_from(args)
-        return await reader.items(c, query, columns(c, info))
+        if c.versioned:
+            version = parse_version(args.get("version"))
+            if version != DRAFT:
+                if c.name == "courses":
+                    return await context.published.courses(query, version)
+                return await context.published.items(c, query, version)
+        return await context.reader.items(c, query, columns(c, info))
 
     resolve.__name__ = c.name
     return resolver(resolve, params, returns)
 
 
 def by_id(c: Collection, returns: Any) -> Any:
-    async def resolve(root: Any, info: strawberry.Info, id: strawberry.ID) -> Any:
-        return await info.context.reader.item(c, id)
+    async def resolve(
+        root: Any, info: strawberry.Info, id: strawberry.ID, **args: Any
+    ) -> Any:
+        context: Context = info.context
+        if c.versioned:
+            version = parse_version(args.get("version"))
+            if version != DRAFT:
+                return await context.published.item(c, id, version)
+        return await context.reader.item(c, id)
 
     resolve.__name__ = f"{c.name}_by_id"
-    return resolver(resolve, {"id": (strawberry.ID, inspect.Parameter.empty)}, returns)
+    params: dict[str, tuple[Any, Any]] = {
+        "id": (strawberry.ID, inspect.Parameter.empty)
+    }
+    if c.versioned:
+        params["version"] = VERSION_PARAM
+    return resolver(resolve, params, returns)
 
 
 def aggregated(c: Collection, params: dict[str, tuple[Any, Any]], returns: Any) -> Any:
     result_type = returns.__args__[0]
 
     async def resolve(root: Any, info: strawberry.Info, **args: Any) -> Any:
+        context: Context = info.context
         wanted = _wanted_aggregates(info)
-        rows = await info.context.reader.aggregate(
-            c, _query_from(args), args.get("groupBy") or [], wanted
-        )
+        query, group_by = _query_from(args), args.get("groupBy") or []
+        version = parse_version(args.get("version")) if c.versioned else DRAFT
+        if version == DRAFT:
+            rows = await context.reader.aggregate(c, query, group_by, wanted)
+        elif c.name == "courses":
+            rows = await context.published.aggregate(query, version, group_by, wanted)
+        else:
+            for name in [*group_by, *(n for names in wanted.values() for n in names)]:
+                if name in c.restricted:
+                    raise InvalidInput(f'You may not aggregate {c.name} on "{name}".')
+            raise InvalidInput(
+                f"Published {c.name} are aggregated through courses_aggregated; "
+                'editors aggregate the working copy with version: "draft".'
+            )
         return [_aggregate_result(result_type, row) for row in rows]
 
     resolve.__name__ = f"{c.name}_aggregated"

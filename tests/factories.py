@@ -26,7 +26,7 @@ async def organization(**data: Any) -> Model:
     )
 
 
-async def course(org: Model, **data: Any) -> Model:
+async def course(org: Model, release: bool = True, **data: Any) -> Model:
     n = next(_counter)
     defaults = {
         "organization": org,
@@ -35,16 +35,34 @@ async def course(org: Model, **data: Any) -> Model:
         "level": "intermediate",
         "format": "on_demand",
         "credit_hours": "1.00",
-        # Published, so that every principal may read it; tests of drafts
-        # ask for status="draft".
-        "status": "published",
     }
-    return await make("courses", **defaults | data)
+    values = defaults | data
+    # Published unless asked otherwise, so that every principal may read it:
+    # through review and a release, as the API would publish it.
+    publish = values.pop("status", "published") == "published" and release
+    if not publish and "status" in data:
+        values["status"] = data["status"]
+    item = await make("courses", **values)
+    if publish:
+        await published(item)
+    return item
+
+
+async def published(c: Model, notes: str | None = None) -> Any:
+    """Submit, approve and publish the course as it is now; returns the release."""
+    from app.services import publishing
+
+    review = await publishing.submit(SYSTEM, c.pk, None)
+    await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
+    release = await publishing.publish(SYSTEM, c.pk, notes)
+    await c.refresh_from_db()
+    return release
 
 
 async def course_tree(org: Model, modules: int = 2, lessons: int = 3, **data: Any):
     """A course with modules of lessons; returns the course."""
-    c = await course(org, **data)
+    publish = data.get("status", "published") == "published"
+    c = await course(org, release=False, **data)
     for m in range(1, modules + 1):
         module = await make("modules", course=c, title=f"Module {m}", sort=m)
         for n in range(1, lessons + 1):
@@ -56,6 +74,8 @@ async def course_tree(org: Model, modules: int = 2, lessons: int = 3, **data: An
                 sort=n,
                 duration_minutes=10 * n,
             )
+    if publish:
+        await published(c)
     return c
 
 

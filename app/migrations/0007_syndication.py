@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from app.models.enums import (
     ApprovalStatus,
+    ContentStatus,
     CourseFormat,
     CourseLevel,
     Delivery,
@@ -66,6 +67,15 @@ class Migration(migrations.Migration):
                 ),
                 ("version", fields.IntField()),
                 ("current", fields.BooleanField(default=False)),
+                (
+                    "status",
+                    fields.CharEnumField(
+                        default=ContentStatus.PUBLISHED,
+                        description="DRAFT: draft\nIN_REVIEW: in_review\nPUBLISHED: published\nARCHIVED: archived",
+                        enum_type=ContentStatus,
+                        max_length=20,
+                    ),
+                ),
                 (
                     "date_published",
                     fields.DatetimeField(auto_now=False, auto_now_add=False),

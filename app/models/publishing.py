@@ -7,6 +7,7 @@ from app.models.base import Owned
 from app.models.enums import (
     ApprovalStatus,
     ChangeKind,
+    ContentStatus,
     CourseFormat,
     CourseLevel,
     Delivery,
@@ -101,6 +102,10 @@ class CatalogEntry(Owned):
     )
     version = fields.IntField()
     current = fields.BooleanField(default=False)
+    # Always published: there for filters written for the working copy.
+    status = fields.CharEnumField(
+        ContentStatus, max_length=20, default=ContentStatus.PUBLISHED
+    )
     date_published = fields.DatetimeField()
     title = fields.CharField(max_length=200)
     slug = fields.CharField(max_length=120)

@@ -21,7 +21,6 @@ from app.models import (
     CatalogPracticeArea,
     Channel,
     ChannelPin,
-    Jurisdiction,
     Release,
 )
 from app.services import collections
@@ -30,7 +29,7 @@ from app.services.filters import Dynamic, compile_filter
 
 CATALOG = "catalog"
 # Columns of catalog rows that are lexstack's bookkeeping, not course fields.
-HIDDEN = {"current", "course", "revision", "user_updated", "date_updated"}
+HIDDEN = {"current", "course", "revision"}
 COLUMNS = (
     "title",
     "slug",
@@ -44,6 +43,10 @@ COLUMNS = (
     "featured",
     "available_from",
 )
+
+
+class NotInCatalog(InvalidInput):
+    """A condition on course fields the catalog does not hold in columns."""
 
 
 def collection() -> Collection:
@@ -77,22 +80,18 @@ async def enter(release: Release) -> CatalogEntry:
         [
             CatalogPracticeArea(
                 entry_id=entry.pk,
-                practice_area_id=uuid.UUID(area["id"]),
+                practice_area_id=uuid.UUID(link["practice_area"]["id"]),
                 organization_id=release.organization_id,
             )
-            for area in document.get("practice_areas", [])
+            for link in document.get("practice_areas", [])
         ]
     )
-    codes = {a["jurisdiction_code"] for a in document.get("approvals", [])}
-    jurisdictions = {
-        j.code: j.pk for j in await Jurisdiction.filter(code__in=sorted(codes))
-    }
     await CatalogApproval.bulk_create(
         [
             CatalogApproval(
                 entry_id=entry.pk,
                 organization_id=release.organization_id,
-                jurisdiction_id=jurisdictions[approval["jurisdiction_code"]],
+                jurisdiction_id=uuid.UUID(approval["jurisdiction"]["id"]),
                 status=approval["status"],
                 delivery=approval["delivery"],
                 total_hours=Decimal(str(approval["total_hours"])),
@@ -104,7 +103,6 @@ async def enter(release: Release) -> CatalogEntry:
                 ),
             )
             for approval in document.get("approvals", [])
-            if approval["jurisdiction_code"] in jurisdictions
         ]
     )
     return entry
@@ -148,10 +146,9 @@ def translate(where: dict[str, Any]) -> dict[str, Any]:
         elif key in _catalog_keys():
             out[key] = value
         else:
-            raise InvalidInput(
-                f'Published courses are filtered on catalog fields; "{key}" is '
-                f"not one ({', '.join(sorted(_catalog_keys() - HIDDEN))}). "
-                'Editors filter the working copy with version: "draft".',
+            raise NotInCatalog(
+                f'Published courses are aggregated on catalog fields; "{key}" is '
+                f"not one ({', '.join(sorted(_catalog_keys()))}).",
                 field=key,
             )
     return out

@@ -43,6 +43,23 @@ SYSTEM_FIELDS = (
 )
 
 
+# The collections a release document holds: the course tree. Their published
+# reads come from releases; their working copy is for editors.
+VERSIONED = frozenset(
+    {
+        "courses",
+        "courses_practice_areas",
+        "modules",
+        "lessons",
+        "assessments",
+        "questions",
+        "choices",
+        "approvals",
+        "approval_credits",
+    }
+)
+
+
 @dataclass(frozen=True)
 class ScalarField:
     name: str
@@ -87,6 +104,11 @@ class Collection:
     read_only: bool = False
     content_parent: str | None = None
     exposed: bool = True
+
+    @property
+    def versioned(self) -> bool:
+        """Part of the course tree that releases publish: read from releases."""
+        return self.name in VERSIONED
 
     @property
     def owned(self) -> bool:

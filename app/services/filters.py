@@ -174,17 +174,17 @@ def _operator(field: ScalarField, column: str, op: str, raw: Any, dyn: Dynamic) 
     if op in ("_in", "_nin"):
         if not isinstance(raw, list):
             raise InvalidInput(f'{op} on "{field.name}" takes a list.')
-        values = [_coerce(field, op, v, dyn) for v in raw]
+        values = [coerce(field, op, v, dyn) for v in raw]
         condition = Q(**{f"{column}__in": values})
         return condition if op == "_in" else ~condition
     if op in ("_between", "_nbetween"):
         if not isinstance(raw, list) or len(raw) != 2:
             raise InvalidInput(f'{op} on "{field.name}" takes a list of two values.')
-        low, high = (_coerce(field, op, v, dyn) for v in raw)
+        low, high = (coerce(field, op, v, dyn) for v in raw)
         condition = Q(**{f"{column}__gte": low}) & Q(**{f"{column}__lte": high})
         return condition if op == "_between" else ~condition
 
-    value = _coerce(field, op, raw, dyn)
+    value = coerce(field, op, raw, dyn)
     if value is None and op in ("_eq", "_neq"):
         condition = Q(**{f"{column}__isnull": True})
         return condition if op == "_eq" else ~condition
@@ -216,7 +216,7 @@ def _coerce_bool(field: ScalarField, op: str, raw: Any) -> bool:
     return raw
 
 
-def _coerce(field: ScalarField, op: str, raw: Any, dyn: Dynamic) -> Any:
+def coerce(field: ScalarField, op: str, raw: Any, dyn: Dynamic) -> Any:
     """The filter value as the field's type, or an error naming field and operator."""
     if raw is None:
         return None

@@ -187,9 +187,16 @@ def _authorize_row(
     if status is None or status.enum is not ContentStatus:
         return
     publishing = {ContentStatus.PUBLISHED, ContentStatus.ARCHIVED}
-    if values.get("status") in publishing or (
+    changes_publication = values.get("status") in publishing or (
         item is not None and item.status in publishing and "status" in values
-    ):
+    )
+    if changes_publication and collection.versioned:
+        # A course is published by a release after review, not by its status.
+        raise Forbidden(
+            "Courses are published through review: submit_course_for_review, "
+            "then publish_course; withdraw_course takes one off the channels."
+        )
+    if changes_publication:
         authorize(principal, Action.PUBLISH, collection.name, organization_id)
 
 

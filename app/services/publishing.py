@@ -33,7 +33,8 @@ from app.models import (
 )
 from app.models.enums import ChangeKind, ContentStatus, ReviewStatus
 from app.services import catalog, collections, events, feed, items
-from app.services.query import parse_id, scoped
+from app.services.published import Published
+from app.services.query import Reader, parse_id, scoped
 from app.services.revisions import snapshot
 from permissions import Action, Principal, authorize
 
@@ -75,7 +76,10 @@ async def working_tree(course: Course) -> dict[str, Any]:
     approvals = await Approval.filter(course=course).prefetch_related("jurisdiction")
     credits = await ApprovalCredit.filter(approval_id__in=[a.pk for a in approvals])
     links = await CoursePracticeArea.filter(course=course)
-    areas = await PracticeArea.filter(id__in=[link.practice_area_id for link in links])
+    areas = {
+        a.pk: a
+        for a in await PracticeArea.filter(id__in=[k.practice_area_id for k in links])
+    }
     publisher = await Organization.get(id=course.organization_id)
 
     def children(rows: list[Any], column: str, parent: Any) -> list[Any]:
@@ -83,14 +87,20 @@ async def working_tree(course: Course) -> dict[str, Any]:
 
     return {
         **_plain("courses", course),
-        "publisher": {
-            "id": str(publisher.pk),
-            "name": publisher.name,
-            "slug": publisher.slug,
-        },
+        # The publisher and the jurisdictions as they stood at release, so a
+        # published course answers filters on them from its own document.
+        "organization": _plain("organizations", publisher),
         "practice_areas": sorted(
-            ({"id": str(a.pk), "slug": a.slug, "name": a.name} for a in areas),
-            key=lambda a: a["slug"],
+            (
+                {
+                    **_plain("courses_practice_areas", link),
+                    "practice_area": _plain(
+                        "practice_areas", areas[link.practice_area_id]
+                    ),
+                }
+                for link in links
+            ),
+            key=lambda link: link["practice_area"]["slug"],
         ),
         "modules": [
             {
@@ -121,7 +131,7 @@ async def working_tree(course: Course) -> dict[str, Any]:
             (
                 {
                     **_plain("approvals", a),
-                    "jurisdiction_code": a.jurisdiction.code,
+                    "jurisdiction": _plain("jurisdictions", a.jurisdiction),
                     "credits": sorted(
                         (
                             _plain("approval_credits", c)
@@ -133,7 +143,7 @@ async def working_tree(course: Course) -> dict[str, Any]:
                 }
                 for a in approvals
             ),
-            key=lambda a: (a["jurisdiction_code"], a["valid_from"]),
+            key=lambda a: (a["jurisdiction"]["code"], a["valid_from"]),
         ),
     }
 
@@ -370,8 +380,14 @@ async def _set_status(
 async def diff(
     principal: Principal, course_id: Any, before: int, after: int
 ) -> list[dict[str, Any]]:
-    """What changed between two releases: one entry per changed value."""
-    course = await _course(principal, course_id)
+    """What changed between two releases: one entry per changed value.
+
+    Whoever may read a course's published releases may compare them; those
+    of a course no longer published, only its editors.
+    """
+    course = await Course.get_or_none(id=parse_id(course_id))
+    if course is None or not await Published(Reader(principal)).has_releases(course.pk):
+        raise NotFound(f"No courses item with id {course_id}.")
     releases = {
         r.version: r
         for r in await Release.filter(course=course, version__in=[before, after])

@@ -81,8 +81,10 @@ class Reader:
         """Every row of the collection the principal may read (or act on)."""
         return scoped(collection, self.principal, action, self.now)
 
-    def where(self, collection: Collection, query: Query) -> QuerySet:
-        queryset = self.base(collection)
+    def where(
+        self, collection: Collection, query: Query, base: QuerySet | None = None
+    ) -> QuerySet:
+        queryset = self.base(collection) if base is None else base
         if query.filter:
             queryset = queryset.filter(
                 compile_filter(collection, query.filter, self.dynamic)
@@ -133,6 +135,7 @@ class Reader:
         query: Query,
         group_by: Sequence[str],
         wanted: dict[str, Sequence[str]],
+        base: QuerySet | None = None,
     ) -> list[dict[str, Any]]:
         """Aggregates per group in one statement.
 
@@ -164,7 +167,7 @@ class Reader:
 
         limit, offset = self.window(query)
         sort = [s for s in (query.sort or ()) if s.lstrip("-") in group_by]
-        queryset = self.where(collection, query).annotate(**annotations)
+        queryset = self.where(collection, query, base).annotate(**annotations)
         if group_by:
             queryset = queryset.group_by(*group_by).order_by(*sort or group_by)
         rows = (

@@ -199,9 +199,9 @@ async def test_setting_a_required_field_to_null_is_refused(gql, clean, system):
 
 async def test_delete_one_and_many_cascade_to_children(gql, clean, system):
     org = await factories.organization()
-    a = await factories.course_tree(org, modules=2, lessons=2)
-    b = await factories.course(org)
-    c = await factories.course(org)
+    a = await factories.course_tree(org, modules=2, lessons=2, status="draft")
+    b = await factories.course(org, status="draft")
+    c = await factories.course(org, status="draft")
 
     one = await gql.data(
         "mutation($id: ID!) { delete_courses_item(id: $id) { id } }",
@@ -218,6 +218,21 @@ async def test_delete_one_and_many_cascade_to_children(gql, clean, system):
     assert many == {"delete_courses_items": {"ids": [str(b.pk), str(c.pk)]}}
     assert await Course.all().count() == 0
     assert await Module.all().count() == 0 and await Lesson.all().count() == 0
+
+
+async def test_a_course_with_releases_cannot_be_deleted(gql, clean, system):
+    org = await factories.organization()
+    course = await factories.course_tree(org, modules=1, lessons=1)
+
+    error = await gql.error(
+        "mutation($id: ID!) { delete_courses_item(id: $id) { id } }",
+        {"id": str(course.pk)},
+        system,
+    )
+
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+    assert await Course.filter(id=course.pk).exists()
+    assert await Lesson.all().count() == 1
 
 
 async def test_deleting_a_referenced_organization_is_refused(gql, clean, system):
@@ -245,7 +260,7 @@ async def test_anonymous_may_not_write(gql, clean):
 
 async def test_answer_keys_are_hidden_from_anonymous_readers(gql, clean, system):
     org = await factories.organization()
-    course = await factories.course(org)
+    course = await factories.course(org, release=False)
     quiz = await factories.make("assessments", course=course, title="Q", kind="quiz")
     question = await factories.make(
         "questions", assessment=quiz, kind="single_choice", prompt="Deadline?"
@@ -254,9 +269,12 @@ async def test_answer_keys_are_hidden_from_anonymous_readers(gql, clean, system)
         await factories.make(
             "choices", question=question, label=label, is_correct=correct, sort=sort
         )
+    await factories.published(course)
     query = "{ questions { prompt choices { label is_correct } } }"
 
-    editor = await gql.data(query, principal=system)
+    editor = await gql.data(
+        query.replace("questions", 'questions(version: "draft")', 1), principal=system
+    )
     result = await gql(query)
     filtered = await gql.error(
         "{ choices(filter: {is_correct: {_eq: true}}) { label } }"

@@ -194,7 +194,10 @@ async def test_json_fields_take_null_operators(gql, clean, system):
         answer_key={"accepted": ["72 hours"]},
     )
     await factories.make("questions", assessment=quiz, kind="essay", prompt="Why?")
-    query = "query($f: questions_filter) { questions(filter: $f) { prompt } }"
+    query = (
+        "query($f: questions_filter) "
+        '{ questions(version: "draft", filter: $f) { prompt } }'
+    )
 
     with_key = await gql.data(query, {"f": {"answer_key": {"_nnull": True}}}, system)
     without = await gql.data(query, {"f": {"answer_key": {"_null": True}}}, system)

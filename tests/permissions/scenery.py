@@ -45,7 +45,10 @@ async def data_for(
             data[name] = value_for(collection, name)
     status = collection.fields.get("status")
     if status is not None and status.enum is ContentStatus:
-        data["status"] = "published" if published else "draft"
+        # Course content is published by a release (see `fresh`), the rest by
+        # its status.
+        versioned = collection.versioned
+        data["status"] = "published" if published and not versioned else "draft"
     for name, relation in collection.many_to_one.items():
         if name == "organization":
             data[name] = str(org.pk)
@@ -78,4 +81,19 @@ async def fresh(name: str, org: Model | None, *, published: bool = True) -> Mode
     else:
         data = await data_for(collection, org, published=published)
     (item,) = await items.create_items(collection, [data], SYSTEM)
+    if published and collection.versioned:
+        await release_course_of(collection, item)
     return item
+
+
+async def release_course_of(collection: Collection, item: Model) -> None:
+    """Publish, through review, the course a row of the course tree belongs to."""
+    from app.services import publishing
+
+    while collection.name != "courses":
+        relation = collection.many_to_one[collection.content_parent]
+        collection = collections.get(relation.target)
+        item = await collection.model.get(id=getattr(item, relation.column))
+    review = await publishing.submit(SYSTEM, item.pk, None)
+    await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
+    await publishing.publish(SYSTEM, item.pk, None)

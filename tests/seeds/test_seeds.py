@@ -107,7 +107,8 @@ async def test_demo_accounts_sign_in_with_their_roles(clean, auth, gql):
     tokens = await auth.login("creator@lexcel.example", "lexstack-demo-password", "t")
     creator = await User.get(email="creator@lexcel.example")
     drafts = await gql.data(
-        '{ courses(filter: {status: {_eq: "draft"}}) { organization { slug } } }',
+        '{ courses(version: "draft", filter: {status: {_eq: "draft"}}) '
+        "{ organization { slug } } }",
         principal=user_principal(creator.pk),
     )
     public = await gql.data('{ courses(filter: {status: {_eq: "draft"}}) { id } }')

@@ -58,7 +58,7 @@ async def test_an_update_based_on_an_old_revision_conflicts(gql, auth):
     course = await factories.course(org, title="v1", status="draft")
     seen = (
         await gql.data(
-            "query($id: ID!) { courses_by_id(id: $id) { revision } }",
+            'query($id: ID!) { courses_by_id(id: $id, version: "draft") { revision } }',
             {"id": str(course.pk)},
             creator,
         )
