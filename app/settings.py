@@ -58,6 +58,13 @@ class Settings(BaseSettings):
         description="Browser origins allowed to call the API, as a JSON list",
     )
 
+    # Webhook URLs are chosen by organization admins: without this, a URL
+    # naming a loopback, private or cloud metadata address would let them
+    # make the server call its own network.
+    webhook_allow_private: bool = Field(
+        default=False, description="Let webhooks call private and loopback addresses"
+    )
+
     @property
     def database_kind(self) -> str:
         return "postgres" if self.database_url.startswith("postgres") else "sqlite"
