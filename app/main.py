@@ -25,6 +25,7 @@ from app.console import ASSETS_DIR, CONSOLE_CSP, render_console
 from app.errors import Unauthenticated
 from app.services.auth import Auth
 from app.services.query import Limits, Reader
+from app.services.webhook_worker import Worker
 from app.settings import Settings, get_settings
 from permissions import anonymous, policies
 from schema import build_schema
@@ -224,9 +225,14 @@ def create_app(
             await db.init(settings)
             await policies.start(settings.redis_url)
         graphql.build()
+        worker = Worker(settings) if settings.webhook_worker else None
+        if worker is not None:
+            await worker.start()
         try:
             yield
         finally:
+            if worker is not None:
+                await worker.stop()
             if manage_database:
                 await policies.stop()
                 await db.close()

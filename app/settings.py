@@ -3,7 +3,7 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -57,6 +57,33 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Browser origins allowed to call the API, as a JSON list",
     )
+
+    webhook_worker: bool = Field(
+        default=True, description="Deliver webhooks from this process"
+    )
+    # Webhook URLs are chosen by organization admins: without this, a URL
+    # naming a loopback, private or cloud metadata address would let them
+    # make the server call its own network.
+    webhook_allow_private: bool = Field(
+        default=False, description="Let webhooks call private and loopback addresses"
+    )
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_max_attempts: int = Field(default=15, ge=1)
+    webhook_retry_base_seconds: float = Field(default=10.0, ge=0)
+    webhook_retry_cap_seconds: float = Field(default=3600.0, ge=0)
+    webhook_poll_seconds: float = Field(default=5.0, gt=0)
+    webhook_batch_size: int = Field(default=20, ge=1)
+    # A claimed delivery is not due again for this long; it must outlast an
+    # attempt, or a second process would send it while the first still is.
+    webhook_lease_seconds: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_attempt(self) -> "Settings":
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError(
+                "webhook_lease_seconds must be longer than webhook_timeout_seconds"
+            )
+        return self
 
     @property
     def database_kind(self) -> str:

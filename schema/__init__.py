@@ -51,7 +51,7 @@ class LexstackSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    query, mutation = SchemaBuilder().build()
+    query, mutation = SchemaBuilder(settings).build()
     extensions: list[Any] = [
         # Factories, not instances: extensions keep per-operation state.
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),

@@ -15,12 +15,14 @@ from strawberry.types.unset import UNSET
 
 from app.services import collections
 from app.services.collections import NUMERIC, Collection, Kind
-from schema import identity, publishing, resolvers
+from app.settings import Settings
+from schema import identity, publishing, resolvers, webhooks
 from schema.inputs import OPERATOR_TYPES, SCALARS, make_input
 
 
 class SchemaBuilder:
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
         self.registry = collections.exposed()
         self.types: dict[str, type] = {}
         self.filters: dict[str, type] = {}
@@ -51,9 +53,12 @@ class SchemaBuilder:
             self._inputs(collection)
             self._aggregate(collection)
         query, mutation = identity.fields(self.types)
-        more_query, more_mutation = publishing.fields(self.types)
-        query.update(more_query)
-        mutation.update(more_mutation)
+        for more_query, more_mutation in (
+            publishing.fields(self.types),
+            webhooks.fields(self.types, self.settings),
+        ):
+            query.update(more_query)
+            mutation.update(more_mutation)
         return self._query(query), self._mutation(mutation)
 
     def _filter(self, c: Collection) -> None:

@@ -278,6 +278,8 @@ async def _identity(gql, cast, op, principal) -> str:
         query = "mutation($id: ID!) { revoke_channel_token(id: $id) }"
         denied, _ = outcome_of(await gql(query, {"id": str(token.pk)}, principal))
         return denied or "allow"
+    if op in WEBHOOKS:
+        return await _webhooks(gql, cast, op, principal)
     raise AssertionError(f"The matrix test does not know how to run {op}.")
 
 
@@ -375,6 +377,68 @@ async def _publishing(gql, cast, op, principal) -> str:
         query, variables = queries[op]
     denied, _ = outcome_of(await gql(query, variables, principal))
     return denied or "allow"
+
+
+WEBHOOKS = {
+    "create_webhook",
+    "update_webhook",
+    "delete_webhook",
+    "rotate_webhook_secret",
+    "redeliver_webhook",
+    "webhook_deliveries",
+}
+
+
+async def _webhooks(gql, cast, op, principal) -> str:
+    """Each run gets a webhook of the home publisher with one dead delivery."""
+    from app.models import ChangeEvent, WebhookDelivery
+
+    webhook = await fresh("webhooks", cast.home)
+    # A draft: publishing one would put a real delivery in the outbox too.
+    course = await fresh("courses", cast.home, published=False)
+    event = await ChangeEvent.create(
+        organization_id=cast.home.pk, course=course, kind="published", version=1
+    )
+    delivery = await WebhookDelivery.create(
+        webhook=webhook,
+        event=event,
+        status="dead",
+        attempts=1,
+        next_attempt=event.date_created,
+    )
+    hook = str(webhook.pk)
+    queries = {
+        "create_webhook": (
+            "mutation($c: ID!) { create_webhook(channel: $c, "
+            'url: "https://93.184.215.14/hooks") { secret } }',
+            {"c": str(webhook.channel_id)},
+        ),
+        "update_webhook": (
+            'mutation($id: ID!) { update_webhook(id: $id, description: "x") { id } }',
+            {"id": hook},
+        ),
+        "delete_webhook": (
+            "mutation($id: ID!) { delete_webhook(id: $id) }",
+            {"id": hook},
+        ),
+        "rotate_webhook_secret": (
+            "mutation($id: ID!) { rotate_webhook_secret(id: $id) { secret } }",
+            {"id": hook},
+        ),
+        "redeliver_webhook": (
+            "mutation($d: ID!) { redeliver_webhook(delivery: $d) { id } }",
+            {"d": str(delivery.pk)},
+        ),
+        "webhook_deliveries": (
+            "query($w: ID!) { webhook_deliveries(webhook: $w) { id } }",
+            {"w": hook},
+        ),
+    }
+    query, variables = queries[op]
+    denied, data = outcome_of(await gql(query, variables, principal))
+    if denied or op != "webhook_deliveries":
+        return denied or "allow"
+    return str(len(data[op]))
 
 
 def _operations(schema) -> list[str]:
