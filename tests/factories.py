@@ -59,6 +59,18 @@ async def published(c: Model, notes: str | None = None) -> Any:
     return release
 
 
+async def withdraw(c: Model) -> None:
+    from app.services import publishing
+
+    await publishing.withdraw(SYSTEM, c.pk)
+
+
+async def lessons_of(c: Model) -> list[Model]:
+    from app.models import Lesson
+
+    return await Lesson.filter(module__course_id=c.pk).order_by("sort", "title")
+
+
 async def course_tree(org: Model, modules: int = 2, lessons: int = 3, **data: Any):
     """A course with modules of lessons; returns the course."""
     publish = data.get("status", "published") == "published"

@@ -25,6 +25,16 @@ class Channel(Owned):
         table = "channels"
         unique_together = (("organization", "name"),)
 
+    def problems(self) -> list[str]:
+        from app.errors import InvalidInput
+        from app.services.catalog import validate_selection
+
+        try:
+            validate_selection(self.selection)
+        except InvalidInput as exc:
+            return [f"selection: {exc.message}"]
+        return []
+
 
 class ChannelPin(Owned):
     """A course a channel holds at one release rather than following the latest."""

@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from tortoise import connections
+from tortoise.expressions import Subquery
 
 from app.errors import Forbidden, InvalidInput
 from app.models import ChangeEvent, ChannelEvent, Course, Webhook, WebhookDelivery
 from app.models.enums import ChangeKind
-from permissions import ALL, Action, Principal, organizations
+from permissions import ALL, Action, Principal, PrincipalKind, organizations
 
 FEED = "feed"
 MAX_PAGE = 500
@@ -86,7 +87,12 @@ async def read(
     if orgs is not ALL and not orgs:
         raise Forbidden("You may not read the change feed.")
     query = ChangeEvent.filter(id__gt=cursor)
-    if orgs is not ALL:
+    if principal.kind is PrincipalKind.CHANNEL:
+        # A channel follows the courses it carries (or carried, for a
+        # withdrawal), as they were decided when each event was written.
+        mine = ChannelEvent.filter(channel_id=principal.channel_id).values("event_id")
+        query = query.filter(id__in=Subquery(mine))
+    elif orgs is not ALL:
         query = query.filter(organization_id__in=list(orgs))
     events = await query.order_by("id").limit(limit)
     next_cursor = str(events[-1].id) if events else str(cursor)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from app.errors import Forbidden, InvalidInput
@@ -87,9 +87,9 @@ class Published:
         if editors is ALL:
             return rows
         if principal.kind is PrincipalKind.CHANNEL or not editors:
-            return rows.filter(course_id__in=live)
+            return rows.filter(course_id__in=Subquery(live))
         return rows.filter(
-            Q(course_id__in=live) | Q(organization_id__in=sorted(editors))
+            Q(course_id__in=Subquery(live)) | Q(organization_id__in=sorted(editors))
         )
 
     async def has_releases(self, course_id: uuid.UUID) -> bool:
@@ -128,7 +128,7 @@ class Published:
                 followed = Q(current=True) & ~Q(
                     course_id__in=[p["course_id"] for p in pins]
                 )
-                pinned = followed | (held & Q(course_id__in=live))
+                pinned = followed | (held & Q(course_id__in=Subquery(live)))
             self._channel = (selection, pinned)
         return self._channel
 

@@ -227,12 +227,19 @@ FEED = (
 
 
 async def test_the_change_feed_lists_releases_and_withdrawals_in_order(gql, desk):
+    from app.models import Channel
     from app.services import identity
     from permissions import SYSTEM, Principal, PrincipalKind
 
     org = await desk["course"].organization
     token, _ = await identity.create_channel_token(SYSTEM, org.pk, "app")
-    channel = Principal(kind=PrincipalKind.CHANNEL, id=token.pk, organization_id=org.pk)
+    app = await Channel.get(organization_id=org.pk, name="app")
+    channel = Principal(
+        kind=PrincipalKind.CHANNEL,
+        id=token.pk,
+        organization_id=org.pk,
+        channel_id=app.pk,
+    )
     elsewhere = await factories.organization(slug="elsewhere")
     theirs = await factories.course(elsewhere, status="draft")
     from app.services import publishing
