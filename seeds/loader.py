@@ -5,6 +5,7 @@ the principal, so seeds obey every check an editor's change would. A second
 run finds every row as it is and writes nothing.
 """
 
+import copy
 import logging
 import tomllib
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from app.models import ChannelToken, Organization, Release, User
+from app.models import ChannelToken, Module, Organization, Release, User
 from app.services import collections, identity, items, publishing
 from app.services.auth import Auth, digest
 from app.services.collections import Kind
@@ -151,9 +152,18 @@ async def load_demo(loader: Loader) -> None:
     assessments: dict[tuple[str, str, str], Model] = {}
     for path in sorted((DEMO_DIR / "courses").glob("*.toml")):
         doc = _read(path)
-        course, seeded = await _course(loader, doc, organizations, areas, jurisdictions)
+        released = await Release.filter(
+            course__organization=organizations[doc["organization"]],
+            course__slug=doc["slug"],
+        ).exists()
+        # Editors' unpublished changes are in the working copy once the
+        # course has been released without them.
+        working = _drafted(doc) if released else _without(doc, "draft")
+        course, seeded = await _course(
+            loader, working, organizations, areas, jurisdictions
+        )
         if doc.get("status") == "published":
-            await _release(loader, course)
+            await _release(loader, course, doc)
         courses[(doc["organization"], doc["slug"])] = course
         for title, assessment in seeded.items():
             assessments[(doc["organization"], doc["slug"], title)] = assessment
@@ -246,17 +256,88 @@ async def _course(
     return course, seeded
 
 
-async def _release(loader: Loader, course: Model) -> None:
-    """Submit, approve and publish a course unless its latest release is current."""
-    document = publishing.release_document(await publishing.working_tree(course))
+async def _release(loader: Loader, course: Model, doc: dict[str, Any]) -> None:
+    """Publish the course as its seed file has it, unless that is released already.
+
+    A seed file's `draft` holds changes its editors have made since: they
+    stay in the working copy, unpublished, and are set aside while the
+    published text is compared or released.
+    """
+    tree = await publishing.working_tree(course)
+    document = publishing.release_document(_undrafted(tree, doc))
     latest = await Release.filter(course=course).order_by("-version").first()
     if latest is not None and latest.content_hash == publishing.content_hash(document):
         loader.tally.unchanged += 1
         return
+    draft = doc.get("draft")
+    if draft:
+        await _apply_draft(loader, course, doc, draft, published=True)
     review = await publishing.submit(SYSTEM, course.pk, "Demo catalogue")
     await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
     await publishing.publish(SYSTEM, course.pk, "Demo catalogue edition")
     loader.tally.created += 1
+    if draft:
+        await _apply_draft(loader, course, doc, draft, published=False)
+
+
+def _drafted(doc: dict[str, Any]) -> dict[str, Any]:
+    """The course as its editors have it: the published text and the draft."""
+    draft = doc.get("draft")
+    merged = copy.deepcopy(_without(doc, "draft"))
+    if not draft:
+        return merged
+    merged.update(_without(draft, "lessons"))
+    for change in draft.get("lessons", []):
+        lesson = merged["modules"][change["module"] - 1]["lessons"][
+            change["lesson"] - 1
+        ]
+        lesson.update(_without(change, "module", "lesson"))
+    return merged
+
+
+def _undrafted(tree: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any]:
+    """A working tree with the draft's changes put back as published."""
+    draft = doc.get("draft")
+    if not draft:
+        return tree
+    tree = copy.deepcopy(tree)
+    for name in _without(draft, "lessons"):
+        tree[name] = doc.get(name)
+    for change in draft.get("lessons", []):
+        published = doc["modules"][change["module"] - 1]["lessons"][
+            change["lesson"] - 1
+        ]
+        lesson = tree["modules"][change["module"] - 1]["lessons"][change["lesson"] - 1]
+        for name in _without(change, "module", "lesson"):
+            lesson[name] = published.get(name)
+    return tree
+
+
+async def _apply_draft(
+    loader: Loader,
+    course: Model,
+    doc: dict[str, Any],
+    draft: dict[str, Any],
+    *,
+    published: bool,
+) -> None:
+    """Write the draft's changes to the working copy, or put them back as published."""
+    fields = _without(draft, "lessons")
+    if fields:
+        values = {k: doc.get(k) for k in fields} if published else fields
+        await loader.upsert(
+            "courses",
+            {"organization": course.organization_id, "slug": doc["slug"]},
+            values,
+        )
+    for change in draft.get("lessons", []):
+        module = await Module.get(course=course, sort=change["module"])
+        source = doc["modules"][change["module"] - 1]["lessons"][change["lesson"] - 1]
+        names = _without(change, "module", "lesson")
+        values = {k: source.get(k) for k in names} if published else names
+        await loader.upsert(
+            "lessons", {"module": module, "sort": change["lesson"]}, values
+        )
 
 
 async def _credentials(
@@ -340,6 +421,15 @@ async def load_demo_identity(loader: Loader, auth: Auth) -> None:
             else:
                 loader.tally.unchanged += 1
     for spec in doc.get("channel_tokens", []):
+        # The channel the token reads as, with what it selects.
+        await loader.upsert(
+            "channels",
+            {
+                "organization": organizations[spec["organization"]],
+                "name": spec["channel"],
+            },
+            {"selection": spec.get("selection")},
+        )
         hashed = digest(spec["token"])
         if await ChannelToken.exists(token_hash=hashed):
             loader.tally.unchanged += 1

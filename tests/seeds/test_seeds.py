@@ -15,6 +15,8 @@ from app.models import (
 from app.services import publishing
 from seeds.loader import seed
 
+DRAFTED = {"gdpr-essentials", "generative-ai-legal-practice"}
+
 
 async def test_seeding_twice_changes_nothing_the_second_time(clean):
     first = await seed(demo=True)
@@ -83,7 +85,11 @@ async def test_demo_catalogue_is_complete(clean):
             tree = await publishing.working_tree(course)
             document = publishing.release_document(tree)
             assert [r.version for r in releases] == [1], course.slug
-            assert releases[0].content_hash == publishing.content_hash(document)
+            # Where the editors have unpublished changes, the working copy
+            # and the release differ.
+            drafted = course.slug in DRAFTED
+            current = releases[0].content_hash == publishing.content_hash(document)
+            assert current != drafted, course.slug
         else:
             assert releases == [], course.slug
 
@@ -116,3 +122,26 @@ async def test_demo_accounts_sign_in_with_their_roles(clean, auth, gql):
     assert tokens.access_token and again.created == 0
     assert {c["organization"]["slug"] for c in drafts["courses"]} == {"lexcel-learning"}
     assert public == {"courses": []}
+
+
+async def test_some_published_courses_carry_unpublished_draft_changes(gql, clean):
+    from permissions import SYSTEM
+
+    await seed(demo=True)
+    query = (
+        "query($v: String) { courses(version: $v, "
+        'filter: {slug: {_eq: "gdpr-essentials"}}) '
+        "{ summary version modules(limit: 1) { lessons(limit: 1) { title } } } }"
+    )
+
+    published = (await gql.data(query, {"v": None}))["courses"][0]
+    draft = (await gql.data(query, {"v": "draft"}, SYSTEM))["courses"][0]
+    again = await seed(demo=True)
+
+    assert published["version"] == draft["version"] == 1
+    assert "EDPB" not in published["summary"] and "EDPB" in draft["summary"]
+    first_lesson = lambda c: c["modules"][0]["lessons"][0]["title"]  # noqa: E731
+    assert first_lesson(published) == "Territorial Scope: Article 3"
+    assert first_lesson(draft).endswith("With Worked Examples")
+    # Seeding again neither publishes the drafts nor puts them back.
+    assert (again.created, again.updated) == (0, 0)
