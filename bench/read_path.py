@@ -166,7 +166,7 @@ async def build_catalogue(database_url: str) -> int | None:
     from tortoise.transactions import in_transaction
 
     from app import db
-    from app.services import collections
+    from app.services import collections, publishing
     from app.services.items import create_items
     from app.settings import Settings
     from permissions import SYSTEM, policies
@@ -192,7 +192,6 @@ async def build_catalogue(database_url: str) -> int | None:
                     "level": "intermediate",
                     "format": "on_demand",
                     "credit_hours": "1.00",
-                    "status": "published",
                 }
                 for n in range(COURSES, 0, -1)
             ]
@@ -219,6 +218,11 @@ async def build_catalogue(database_url: str) -> int | None:
                 for n in range(LESSONS, 0, -1)
             ]
             await create_items(collections.get("lessons"), lesson_rows, SYSTEM)
+        # Published as an editor would: review, approval, release.
+        for course in courses:
+            review = await publishing.submit(SYSTEM, course.pk, None)
+            await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
+            await publishing.publish(SYSTEM, course.pk, None)
         return await count_statements(settings)
     finally:
         await policies.stop()
