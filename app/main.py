@@ -23,6 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from app import db, logs
 from app.console import ASSETS_DIR, CONSOLE_CSP, render_console
 from app.errors import Unauthenticated
+from app.services import events
 from app.services.auth import Auth
 from app.services.query import Limits, Reader
 from app.settings import Settings, get_settings
@@ -223,11 +224,14 @@ def create_app(
         if manage_database:
             await db.init(settings)
             await policies.start(settings.redis_url)
+            if settings.redis_url:
+                await events.start(settings.redis_url, settings.events_channel)
         graphql.build()
         try:
             yield
         finally:
             if manage_database:
+                await events.stop()
                 await policies.stop()
                 await db.close()
 

@@ -24,7 +24,13 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None,
-        description="redis://HOST:PORT/DB; carries policy changes between processes",
+        description="redis://HOST:PORT/DB; carries policy changes and release "
+        "events between processes",
+    )
+    events_channel: str = Field(
+        default="lexstack:events",
+        description="Redis pub/sub channel for release events; processes that "
+        "share it see each other's",
     )
     secret_key: str | None = Field(
         default=None,
