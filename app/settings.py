@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Browser origins allowed to call the API, as a JSON list",
     )
+    # A subscriber that falls this many events behind is ended, not buffered
+    # without bound; it resumes with the cursor of the last event it saw.
+    subscription_queue_size: int = Field(default=100, ge=1)
 
     @property
     def database_kind(self) -> str:
