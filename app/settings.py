@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     # A subscriber that falls this many events behind is ended, not buffered
     # without bound; it resumes with the cursor of the last event it saw.
     subscription_queue_size: int = Field(default=100, ge=1)
+    # Operations running at once on one WebSocket, subscriptions included.
+    max_operations_per_connection: int = Field(default=10, ge=1)
 
     @property
     def database_kind(self) -> str:

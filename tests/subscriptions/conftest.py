@@ -1,5 +1,6 @@
 """A publisher with editors, two channels and tokens; releases on demand."""
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,8 +10,10 @@ from tortoise.models import Model
 from app.models import ChangeEvent, Channel
 from app.services import feed, identity, publishing
 from app.services.auth import Auth, user_principal
+from app.settings import Settings
 from permissions import SYSTEM, Principal
 from tests import factories
+from tests.subscriptions.helpers import running
 
 
 @dataclass
@@ -79,3 +82,10 @@ async def desk(clean: None, auth: Auth) -> Desk:
         tokens=tokens,
         channels=channels,
     )
+
+
+@pytest.fixture
+async def url(desk: Desk, settings: Settings) -> AsyncIterator[str]:
+    """The WebSocket URL of lexstack served in the test's event loop."""
+    async with running(settings) as address:
+        yield address
