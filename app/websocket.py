@@ -8,6 +8,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
+    SubscribeMessage,
 )
 
 from app.errors import Unauthenticated
@@ -51,6 +52,26 @@ class ConnectionHandler(BaseGraphQLTransportWSHandler):
             return
         self.context.sign_in(principal)
         await super().handle_connection_init(message)
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        limit = self.max_subscriptions_per_connection
+        if (
+            self.connection_acknowledged
+            and limit is not None
+            and message["id"] not in self.operations
+            and len(self.operations) >= limit
+        ):
+            # Strawberry refuses these too, but without a code to act on.
+            error = {
+                "message": f"At most {limit} operations run at once on one "
+                "connection; complete one first.",
+                "extensions": {"code": "LIMIT_EXCEEDED"},
+            }
+            await self.send_message(
+                {"id": message["id"], "type": "error", "payload": [error]}
+            )
+            return
+        await super().handle_subscribe(message)
 
     def _authorization(self, payload: dict[str, Any]) -> str | None:
         value = payload.get("Authorization", payload.get("authorization"))

@@ -106,6 +106,37 @@ async def test_query_limits_apply_to_subscriptions(desk, settings, url):
     )
 
 
+async def test_a_connection_runs_a_bounded_number_of_operations(desk, settings):
+    await desk.release()
+    two = settings.model_copy(update={"max_operations_per_connection": 2})
+
+    async with running(two) as url, connected(url) as client:
+        await client.init({"Authorization": f"Bearer {desk.tokens['reviewer']}"})
+        for op in ("1", "2", "3"):
+            await client.subscribe(op, RELEASE_EVENTS, {"after": "0"})
+        answers = [await client.receive() for _ in range(3)]
+        await client.send({"id": "1", "type": "complete"})
+        await client.subscribe("4", RELEASE_EVENTS, {"after": "0"})
+        fourth = await client.receive()
+
+    refused = [a for a in answers if a["type"] == "error"]
+    assert refused == [
+        {
+            "id": "3",
+            "type": "error",
+            "payload": [
+                {
+                    "message": "At most 2 operations run at once on one "
+                    "connection; complete one first.",
+                    "extensions": {"code": "LIMIT_EXCEEDED"},
+                }
+            ],
+        }
+    ]
+    assert sorted(a["id"] for a in answers if a["type"] == "next") == ["1", "2"]
+    assert fourth["id"] == "4" and fourth["type"] == "next"
+
+
 async def test_a_cursor_must_be_one_the_feed_gave(desk, url):
     async with subscribed(url, desk.tokens["everything"], after="x") as client:
         refused = await client.receive()
