@@ -58,6 +58,9 @@ def serve(
         log_config=None,
         proxy_headers=True,
         ws="websockets-sansio",
+        # A WebSocket message is held whole before it is parsed, as a request
+        # body is: the same bound applies.
+        ws_max_size=settings.max_body_bytes,
     )
 
 

@@ -23,10 +23,12 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from app import db, logs
 from app.console import ASSETS_DIR, CONSOLE_CSP, render_console
 from app.errors import Unauthenticated
+from app.services import events
 from app.services.auth import Auth
 from app.services.query import Limits, Reader
 from app.services.webhook_worker import Worker
 from app.settings import Settings, get_settings
+from app.websocket import ConnectionHandler
 from permissions import anonymous, policies
 from schema import build_schema
 from schema.context import Context
@@ -36,6 +38,8 @@ logger = logging.getLogger("lexstack")
 
 class LexstackGraphQL(GraphQL):
     """Strawberry's ASGI view with lexstack's context and offline console."""
+
+    graphql_transport_ws_handler_class = ConnectionHandler
 
     def __init__(self, settings: Settings, auth: Auth, **kwargs: Any) -> None:
         self.settings = settings
@@ -47,6 +51,11 @@ class LexstackGraphQL(GraphQL):
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            # Browsers send cookies with a WebSocket handshake from any page
+            # and apply no CORS to it: only the API's own origin and those
+            # allowed to call it may open one (cross-site WebSocket hijacking).
+            allowed_origins=settings.cors_origins,
+            max_subscriptions_per_connection=settings.max_operations_per_connection,
             **kwargs,
         )
 
@@ -82,15 +91,21 @@ class GraphQLEndpoint:
         return self.view
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # A connection says who it is in its connection_init message
+            # (app.websocket); its log lines share one id.
+            token = logs.request_id.set(uuid.uuid4().hex[:16])
+            try:
+                await self.build()(scope, receive, send)
+            finally:
+                logs.request_id.reset(token)
+            return
         # Who is asking is settled before GraphQL runs: a bad token is a 401
         # for the whole request, never a quiet fall back to anonymous.
         header = Headers(scope=scope).get("authorization")
         try:
             principal = await self.auth.principal(header)
         except Unauthenticated as exc:
-            if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 4401})
-                return
             body = {
                 "errors": [{"message": exc.message, "extensions": {"code": exc.code}}]
             }
@@ -224,6 +239,8 @@ def create_app(
         if manage_database:
             await db.init(settings)
             await policies.start(settings.redis_url)
+            if settings.redis_url:
+                await events.start(settings.redis_url, settings.events_channel)
         graphql.build()
         worker = Worker(settings) if settings.webhook_worker else None
         if worker is not None:
@@ -234,6 +251,7 @@ def create_app(
             if worker is not None:
                 await worker.stop()
             if manage_database:
+                await events.stop()
                 await policies.stop()
                 await db.close()
 

@@ -24,7 +24,13 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         default=None,
-        description="redis://HOST:PORT/DB; carries policy changes between processes",
+        description="redis://HOST:PORT/DB; carries policy changes and release "
+        "events between processes",
+    )
+    events_channel: str = Field(
+        default="lexstack:events",
+        description="Redis pub/sub channel for release events; processes that "
+        "share it see each other's",
     )
     secret_key: str | None = Field(
         default=None,
@@ -57,6 +63,11 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Browser origins allowed to call the API, as a JSON list",
     )
+    # A subscriber that falls this many events behind is ended, not buffered
+    # without bound; it resumes with the cursor of the last event it saw.
+    subscription_queue_size: int = Field(default=100, ge=1)
+    # Operations running at once on one WebSocket, subscriptions included.
+    max_operations_per_connection: int = Field(default=10, ge=1)
 
     webhook_worker: bool = Field(
         default=True, description="Deliver webhooks from this process"

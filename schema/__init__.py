@@ -1,6 +1,7 @@
 """The GraphQL schema of lexstack, built once per process."""
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
@@ -13,24 +14,49 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
+from strawberry.utils.aio import aclosing
 
 from app.errors import LexstackError
 from app.settings import Settings
 from schema.builder import SchemaBuilder
 from schema.errors import with_codes
+from schema.subscriptions import subscription_type
 
 logger = logging.getLogger("lexstack.graphql")
+
+SUBSCRIBE_OVER_WEBSOCKET = (
+    "Subscriptions run over a WebSocket to /graphql (graphql-transport-ws), "
+    "not over HTTP."
+)
 
 
 class LexstackSchema(strawberry.Schema):
     async def execute(self, query: str | None, *args: Any, **kwargs: Any) -> Any:
+        # A subscription has no single result to answer a request with.
+        allowed = kwargs.get("allowed_operation_types")
+        allowed = set(OperationType) if allowed is None else set(allowed)
+        kwargs["allowed_operation_types"] = allowed - {OperationType.SUBSCRIPTION}
+        try:
+            result = await super().execute(query, *args, **kwargs)
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is not OperationType.SUBSCRIPTION:
+                raise
+            error = GraphQLError(SUBSCRIBE_OVER_WEBSOCKET)
+            result = ExecutionResult(data=None, errors=[error])
         # Codes are given here, after everything else: parse failures leave
         # the operation before any extension could see their result.
-        result = await super().execute(query, *args, **kwargs)
         if result.errors:
             result.errors = with_codes(result.errors, query)
         return result
+
+    async def stream(self, query: str | None, *args: Any, **kwargs: Any) -> Any:
+        # Operations over a WebSocket, subscriptions and queries alike, come
+        # through here rather than `execute`: their errors get the same codes.
+        results = await super().stream(query, *args, **kwargs)
+        return _coded(results, query)
 
     def process_errors(
         self,
@@ -50,6 +76,14 @@ class LexstackSchema(strawberry.Schema):
             )
 
 
+async def _coded(results: Any, query: str | None) -> AsyncIterator[Any]:
+    async with aclosing(results):
+        async for result in results:
+            if isinstance(result, ExecutionResult) and result.errors:
+                result.errors = with_codes(result.errors, query)
+            yield result
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
     query, mutation = SchemaBuilder(settings).build()
     extensions: list[Any] = [
@@ -63,6 +97,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return LexstackSchema(
         query=query,
         mutation=mutation,
+        subscription=subscription_type(settings.subscription_queue_size),
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=False),
     )

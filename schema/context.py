@@ -31,6 +31,20 @@ class Context:
         self.request = request
         self._loaders: dict[Hashable, DataLoader] = {}
 
+    def sign_in(self, principal: Principal) -> None:
+        """Who a WebSocket connection is, once its connection_init is accepted."""
+        self.principal = principal
+        self.reader = Reader(principal, self.reader.limits)
+
+    def for_operation(self) -> "Context":
+        """A context for one operation on a connection: same principal, new loaders."""
+        return Context(
+            self.principal,
+            Reader(self.principal, self.reader.limits),
+            self.request,
+            self._auth,
+        )
+
     def loader(
         self, key: Hashable, load: Callable[[list[Any]], Awaitable[list[Any]]]
     ) -> DataLoader:

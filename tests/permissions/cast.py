@@ -6,7 +6,7 @@ from tortoise.models import Model
 
 from app.services import identity
 from app.services.auth import user_principal
-from permissions import SYSTEM, Principal, PrincipalKind, anonymous
+from permissions import SYSTEM, Principal, anonymous
 from tests import factories
 
 
@@ -33,11 +33,10 @@ async def make_cast(auth) -> Cast:
         "platform_admin": await factories.user(auth, "root@lexstack.example"),
     }
     await identity.make_platform_admin(users["platform_admin"])
-    token, secret = await identity.create_channel_token(SYSTEM, home.pk, "intranet")
+    _, secret = await identity.create_channel_token(SYSTEM, home.pk, "intranet")
     principals = {"anonymous": anonymous()}
     for name, account in users.items():
         principals[name] = user_principal(account.pk)
-    principals["channel"] = Principal(
-        kind=PrincipalKind.CHANNEL, id=token.pk, organization_id=home.pk
-    )
+    # As a request bearing the token is: with the channel it reads as.
+    principals["channel"] = await auth.principal(f"Bearer {secret}")
     return Cast(home, other, firm, principals, users, secret)

@@ -262,6 +262,8 @@ async def _identity(gql, cast, op, principal) -> str:
         query = "{ channel_feed { next_cursor } }"
         denied, _ = outcome_of(await gql(query, None, principal))
         return denied or "allow"
+    if op == "release_events":
+        return await _release_events(gql, cast, principal)
     if op in PUBLISHING:
         return await _publishing(gql, cast, op, principal)
     if op == "create_channel_token":
@@ -441,6 +443,35 @@ async def _webhooks(gql, cast, op, principal) -> str:
     return str(len(data[op]))
 
 
+async def _release_events(gql, cast, principal) -> str:
+    """Whoever may follow gets the replay's first event at once; others an error."""
+    from tortoise.transactions import in_transaction
+
+    from app.models import Channel, Course
+    from app.models.enums import ChangeKind
+    from app.services import feed
+    from app.services.query import Reader
+    from schema.context import Context
+
+    home = await Course.get(id=cast.targets["courses"][0])
+    other = await fresh("courses", cast.other, published=True)
+    channel = await Channel.get(organization_id=cast.home.pk, name="intranet")
+    async with in_transaction():
+        await feed.record(home, ChangeKind.PUBLISHED, None, [channel.pk])
+        await feed.record(other, ChangeKind.PUBLISHED, None, [])
+    context = Context(principal, Reader(principal, gql.limits), None, gql.auth)
+    stream = await gql.schema.subscribe(
+        'subscription { release_events(after: "0") { cursor } }',
+        context_value=context,
+    )
+    try:
+        first = await anext(stream)
+    finally:
+        await stream.aclose()
+    denied, _ = outcome_of(first)
+    return denied or "allow"
+
+
 def _operations(schema) -> list[str]:
     graphql_schema = schema._schema
     names = list(graphql_schema.query_type.fields) + list(
@@ -451,6 +482,9 @@ def _operations(schema) -> list[str]:
         if collection.versioned:
             names += [f"{op}{DRAFT}" for op in (name, f"{name}_by_id")]
             names.append(f"{name}_aggregated{DRAFT}")
+
+    if graphql_schema.subscription_type is not None:
+        names += list(graphql_schema.subscription_type.fields)
     return sorted(names)
 
 
