@@ -30,7 +30,7 @@ from app.services.webhook_worker import Worker
 from app.settings import Settings, get_settings
 from app.websocket import ConnectionHandler
 from permissions import anonymous, policies
-from schema import build_schema
+from schema import build_schema, pages
 from schema.context import Context
 
 logger = logging.getLogger("lexstack")
@@ -47,6 +47,7 @@ class LexstackGraphQL(GraphQL):
         self.limits = Limits(
             default_limit=settings.default_limit, max_limit=settings.max_limit
         )
+        self.pages = pages.Pages(settings.page_cache_size)
         super().__init__(
             build_schema(settings),
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -64,6 +65,29 @@ class LexstackGraphQL(GraphQL):
     ) -> Context:
         principal = request.scope.get("state", {}).get("principal") or anonymous()
         return Context(principal, Reader(principal, self.limits), request, self.auth)
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: Any,
+    ) -> Any:
+        # Published pages are answered from memory while the catalog stands.
+        key = self.pages.key(context, request_data)
+        if key is not None:
+            key = (*key, await self.pages.state())
+            kept = self.pages.get(key)
+            if kept is not None:
+                return kept
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
+        )
+        if key is not None and pages.keepable(context, request_data, result):
+            self.pages.put(key, result)
+        return result
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(

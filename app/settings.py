@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=5000, ge=10)
     graphiql: bool = Field(default=True, description="Serve the GraphiQL console")
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    page_cache_size: int = Field(
+        default=512,
+        ge=0,
+        description="Answers to published reads kept until the catalog changes",
+    )
     cors_origins: list[str] = Field(
         default_factory=list,
         description="Browser origins allowed to call the API, as a JSON list",

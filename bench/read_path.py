@@ -508,6 +508,7 @@ async def bench(args: argparse.Namespace) -> None:
             "LEXSTACK_DATABASE_URL": url,
             "LEXSTACK_LOG_LEVEL": "WARNING",
             "LEXSTACK_SEED_DEMO": "false",
+            "LEXSTACK_PAGE_CACHE_SIZE": "0" if args.no_page_cache else "512",
             "PYTHONUNBUFFERED": "1",
         }
         port = free_port()
@@ -549,6 +550,8 @@ async def bench(args: argparse.Namespace) -> None:
         f"{sys.version.split()[0]}"
     )
     print(f"SQL statements lexstack issues per page: {counted} (baseline: 3)")
+    kept = "off" if args.no_page_cache else "on (answers kept until a release)"
+    print(f"Page cache: {kept}")
     print()
     print(table(results))
     print()
@@ -573,6 +576,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", default="1,10")
     parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="answer every request afresh, as the first reader after a release",
+    )
     parser.add_argument(
         "--baseline-server",
         nargs=2,

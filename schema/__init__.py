@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -86,11 +87,17 @@ async def _coded(results: Any, query: str | None) -> AsyncIterator[Any]:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     query, mutation = SchemaBuilder(settings).build()
+    # The depth and alias limits are validation rules, made once: validated
+    # documents are cached by the rules they were checked with, and rules
+    # made afresh for each operation would never find their document again.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         # Factories, not instances: extensions keep per-operation state.
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limits),
         ParserCache,
         ValidationCache,
     ]

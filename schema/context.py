@@ -30,6 +30,11 @@ class Context:
         self.published = Published(reader)
         self.request = request
         self._loaders: dict[Hashable, DataLoader] = {}
+        # Whether the answer came from releases alone, so it may be kept: how
+        # many root fields were published reads, and whether anything read
+        # live rows (the working copy, other collections).
+        self.published_roots = 0
+        self.live = False
 
     def sign_in(self, principal: Principal) -> None:
         """Who a WebSocket connection is, once its connection_init is accepted."""

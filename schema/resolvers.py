@@ -128,6 +128,8 @@ def many_to_one(
             loader = context.loader(("published", place(info)), load_published)
             return loader.load(key)
 
+        context.live = True
+
         async def load(keys: list[Any]) -> list[Any]:
             queryset = context.reader.base(target).filter(id__in=keys)
             rows = await read_rows(queryset, columns(target, info))
@@ -174,6 +176,8 @@ def to_many(
                 )
 
             return context.loader(key, load_published).load(root.pk)
+
+        context.live = True
 
         async def load(parents: list[Any]) -> list[list[Any]]:
             # One statement for the children of every parent in the batch;
@@ -232,9 +236,11 @@ def list_of(c: Collection, params: dict[str, tuple[Any, Any]], returns: Any) -> 
         if c.versioned:
             version = parse_version(args.get("version"))
             if version != DRAFT:
+                context.published_roots += 1
                 if c.name == "courses":
                     return await context.published.courses(query, version)
                 return await context.published.items(c, query, version)
+        context.live = True
         return await context.reader.items(c, query, columns(c, info))
 
     resolve.__name__ = c.name
@@ -249,7 +255,9 @@ def by_id(c: Collection, returns: Any) -> Any:
         if c.versioned:
             version = parse_version(args.get("version"))
             if version != DRAFT:
+                context.published_roots += 1
                 return await context.published.item(c, id, version)
+        context.live = True
         return await context.reader.item(c, id)
 
     resolve.__name__ = f"{c.name}_by_id"
@@ -270,8 +278,10 @@ def aggregated(c: Collection, params: dict[str, tuple[Any, Any]], returns: Any) 
         query, group_by = _query_from(args), args.get("groupBy") or []
         version = parse_version(args.get("version")) if c.versioned else DRAFT
         if version == DRAFT:
+            context.live = True
             rows = await context.reader.aggregate(c, query, group_by, wanted)
         elif c.name == "courses":
+            context.published_roots += 1
             rows = await context.published.aggregate(query, version, group_by, wanted)
         else:
             for name in [*group_by, *(n for names in wanted.values() for n in names)]:
