@@ -20,6 +20,7 @@ from tortoise.queryset import QuerySet
 from app.errors import Forbidden, InvalidInput
 from app.models import CatalogEntry, Channel, ChannelPin, Release
 from app.services import catalog, collections, documents
+from app.services import query as query_module
 from app.services.catalog import NotInCatalog
 from app.services.collections import Collection
 from app.services.documents import Doc, Tree
@@ -184,6 +185,48 @@ class Published:
             catalog.collection(), translated, group_by, wanted, base=base
         )
 
+    async def aggregate_items(
+        self,
+        c: Collection,
+        query: Query,
+        version: str | int,
+        group_by: list[str],
+        wanted: dict[str, list[str]],
+    ) -> list[dict[str, Any]]:
+        """Aggregates over published parts of courses, per group, in memory."""
+        for name in group_by:
+            if name not in c.fields or name in c.restricted:
+                raise InvalidInput(f'Cannot group {c.name} by "{name}": no such field.')
+        for aggregate, names in wanted.items():
+            for name in names:
+                if name in c.restricted:
+                    raise InvalidInput(f'You may not aggregate {c.name} on "{name}".')
+                # The same checks, and errors, as aggregates in SQL.
+                query_module.aggregate_of(c, aggregate, name)
+        limit, offset = self.reader.window(query)
+        docs = self.select(c, await self.everything(c, version), query)
+        groups: dict[tuple[Any, ...], list[Doc]] = defaultdict(list)
+        for doc in docs:
+            groups[tuple(doc.get(name) for name in group_by)].append(doc)
+        ordered = sorted(
+            groups.items(),
+            key=lambda item: [(v is not None, str(v)) for v in item[0]],
+        )
+        rows = []
+        for key, members in ordered[offset : offset + limit]:
+            row: dict[str, Any] = {"group": dict(zip(group_by, key, strict=True))}
+            for aggregate, names in (wanted or {"countAll": []}).items():
+                if aggregate == "countAll":
+                    row["countAll"] = len(members)
+                    continue
+                for name in names:
+                    values = [m.get(name) for m in members if m.get(name) is not None]
+                    row.setdefault(aggregate, {})[name] = query_module.number_of(
+                        c, name, _fold(aggregate, values)
+                    )
+            rows.append(row)
+        return rows
+
     def _where(self, rows: QuerySet, query: Query) -> QuerySet:
         c = catalog.collection()
         if query.filter:
@@ -264,6 +307,20 @@ class Published:
                 documents.trees.put(release["id"], tree)
                 found[release["id"]] = tree
         return [found[row["id"]] for row in rows if row["id"] in found]
+
+
+def _fold(aggregate: str, values: list[Any]) -> Any:
+    if aggregate == "count":
+        return len(values)
+    if aggregate == "countDistinct":
+        return len(set(values))
+    if not values:
+        return None
+    if aggregate == "sum":
+        return sum(values)
+    if aggregate == "avg":
+        return sum(values) / len(values)
+    return min(values) if aggregate == "min" else max(values)
 
 
 async def _stamps(rows: QuerySet) -> list[dict[str, Any]]:

@@ -159,7 +159,7 @@ class Reader:
                 annotations["countAll"] = Count("id")
                 continue
             for name in names:
-                annotations[f"{aggregate}__{name}"] = _aggregate(
+                annotations[f"{aggregate}__{name}"] = aggregate_of(
                     collection, aggregate, name
                 )
         if not annotations:
@@ -195,7 +195,7 @@ def scoped(
     return queryset.filter(compile_filter(collection, scope, dynamic))
 
 
-def _aggregate(collection: Collection, aggregate: str, name: str) -> Any:
+def aggregate_of(collection: Collection, aggregate: str, name: str) -> Any:
     spec = collection.fields.get(name)
     if spec is None:
         raise InvalidInput(f'Cannot aggregate unknown field "{name}".')
@@ -220,11 +220,11 @@ def _shape(
             shaped["countAll"] = value
             continue
         aggregate, name = key.split("__", 1)
-        shaped.setdefault(aggregate, {})[name] = _number(collection, name, value)
+        shaped.setdefault(aggregate, {})[name] = number_of(collection, name, value)
     return shaped
 
 
-def _number(collection: Collection, name: str, value: Any) -> Any:
+def number_of(collection: Collection, name: str, value: Any) -> Any:
     """Aggregates of hours stay exact decimals; of integers, plain numbers."""
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value

@@ -115,9 +115,6 @@ def outcome_of(result: Any) -> tuple[str | None, Any]:
         codes = {e.formatted.get("extensions", {}).get("code") for e in result.errors}
         if codes & DENIED:
             return "deny", None
-        if codes == {"INVALID_INPUT"}:
-            # Not offered in this form (aggregates of published parts).
-            return "invalid", None
         raise AssertionError([e.formatted for e in result.errors])
     return None, result.data
 

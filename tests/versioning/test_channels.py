@@ -211,3 +211,43 @@ async def test_catalog_rows_follow_releases_and_withdrawals(shelf):
         (1, False),
         (2, False),
     ]
+
+
+async def test_published_parts_aggregate_over_releases_only(gql, shelf, system):
+    _, courses = shelf
+    module = await factories.make(
+        "modules", course=courses["GDPR"], title="Unreleased", sort=9
+    )
+    await factories.make(
+        "lessons",
+        module=module,
+        title="Draft lesson",
+        kind="video",
+        sort=1,
+        duration_minutes=45,
+    )
+    query = (
+        'query($v: String) { lessons_aggregated(version: $v, groupBy: ["kind"]) '
+        "{ group countAll sum { duration_minutes } max { duration_minutes } } }"
+    )
+    keys = '{ choices_aggregated(groupBy: ["is_correct"]) { countAll } }'
+
+    published = await gql.data(query, {"v": None})
+    draft = await gql.data(query, {"v": "draft"}, system)
+    refused = await gql.error(keys)
+
+    assert published == {
+        "lessons_aggregated": [
+            {
+                "group": {"kind": "reading"},
+                "countAll": 2,
+                "sum": {"duration_minutes": 20},
+                "max": {"duration_minutes": 10},
+            }
+        ]
+    }
+    assert [row["group"]["kind"] for row in draft["lessons_aggregated"]] == [
+        "reading",
+        "video",
+    ]
+    assert refused["extensions"]["code"] == "INVALID_INPUT"
