@@ -28,6 +28,12 @@ class Action(StrEnum):
     PUBLISH = "publish"
     GRANT = "grant"
     MANAGE_TOKENS = "manage_tokens"
+    # Learner records: a firm's admins keep their lawyers' profiles, a
+    # learner their own; learners enroll; reviewers grade work product.
+    MANAGE_LEARNERS = "manage_learners"
+    MANAGE_OWN = "manage_own"
+    ENROLL = "enroll"
+    GRADE = "grade"
 
 
 # Every organization: the answer for lexstack itself and platform admins.
@@ -130,6 +136,10 @@ def row_scope(
             options.append(published)
         if name == "users" and principal.kind is PrincipalKind.USER:
             options.append({"id": {"_eq": str(principal.id)}})
+        owner = getattr(collection, "owner_field", None)
+        if owner is not None and principal.kind is PrincipalKind.USER:
+            # A learner's records are theirs to read, whatever their roles.
+            options.append({owner: {"id": {"_eq": str(principal.id)}}})
     if orgs and principal.kind is not PrincipalKind.CHANNEL:
         if name == "users":
             members = {str(u) for org in orgs for u in policies.members(org)}

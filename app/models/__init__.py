@@ -15,6 +15,7 @@ from app.models.authoring import (
     PracticeArea,
     Question,
 )
+from app.models.credits import Credit
 from app.models.identity import (
     CasbinRule,
     ChannelToken,
@@ -24,12 +25,22 @@ from app.models.identity import (
     ServerSecret,
     User,
 )
+from app.models.learning import (
+    Attempt,
+    BarAdmission,
+    Enrollment,
+    LearnerProfile,
+    LessonProgress,
+    Response,
+    SubmissionFile,
+)
 from app.models.publishing import (
     CatalogApproval,
     CatalogEntry,
     CatalogPracticeArea,
     ChangeEvent,
     Release,
+    ReleaseKey,
     Review,
 )
 from app.models.regulation import Approval, ApprovalCredit, Jurisdiction, Requirement
@@ -47,6 +58,8 @@ __all__ = [
     "Approval",
     "ApprovalCredit",
     "Assessment",
+    "Attempt",
+    "BarAdmission",
     "CasbinRule",
     "CatalogApproval",
     "CatalogEntry",
@@ -59,8 +72,12 @@ __all__ = [
     "Choice",
     "Course",
     "CoursePracticeArea",
+    "Credit",
+    "Enrollment",
     "Jurisdiction",
+    "LearnerProfile",
     "Lesson",
+    "LessonProgress",
     "LoginFailure",
     "LoginSession",
     "MicroCredential",
@@ -73,10 +90,13 @@ __all__ = [
     "Question",
     "RefreshToken",
     "Release",
+    "ReleaseKey",
     "Requirement",
+    "Response",
     "Review",
     "Revision",
     "ServerSecret",
+    "SubmissionFile",
     "User",
     "Webhook",
     "WebhookDelivery",

@@ -10,6 +10,7 @@ from app.models.enums import (
     CourseLevel,
     CriterionKind,
     FeedbackPolicy,
+    LatePolicy,
     LessonKind,
     OrganizationKind,
     QuestionKind,
@@ -145,6 +146,9 @@ class Assessment(Owned):
     )
     feedback = fields.CharEnumField(
         FeedbackPolicy, max_length=20, default=FeedbackPolicy.AFTER_SUBMIT
+    )
+    late_policy = fields.CharEnumField(
+        LatePolicy, max_length=20, default=LatePolicy.ON_TIME_ANSWERS
     )
 
     search_fields = ("title", "instructions")

@@ -30,6 +30,9 @@ class Record(Model):
     read_only_fields: tuple[str, ...] = ()
     read_only_collection = False
     content_parent: str | None = None
+    # Learner records: the field naming the user a row is about. That user
+    # reads it; so do the admins of the organization it belongs to.
+    owner_field: str | None = None
     # Collections lexstack keeps for itself (the catalog) are described for
     # the filter engine but have no place in the schema.
     exposed = True

@@ -168,3 +168,32 @@ class DeliveryStatus(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
     DEAD = "dead"
+
+
+class LatePolicy(StrEnum):
+    """What a timed assessment does with an attempt submitted after its deadline.
+
+    `on_time_answers`: grade the answers saved before the deadline and ignore
+    the rest; `zero`: a late attempt scores nothing. Either way it is
+    marked late.
+    """
+
+    ON_TIME_ANSWERS = "on_time_answers"
+    ZERO = "zero"
+
+
+class EnrollmentStatus(StrEnum):
+    ACTIVE = "active"
+    COMPLETED = "completed"
+
+
+class AttemptStatus(StrEnum):
+    """An attempt is answered, then submitted; essays wait for a reviewer."""
+
+    IN_PROGRESS = "in_progress"
+    AWAITING_REVIEW = "awaiting_review"
+    GRADED = "graded"
+
+
+class CreditSource(StrEnum):
+    COURSE_COMPLETION = "course_completion"

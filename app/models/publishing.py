@@ -63,6 +63,23 @@ class Release(Owned):
         unique_together = (("course", "version"),)
 
 
+class ReleaseKey(Model):
+    """The answer keys of a release, kept apart from its public document.
+
+    Learners are graded against the keys of the release they studied, not
+    the working copy an editor may be changing. Never part of the API.
+    """
+
+    release = fields.OneToOneField(
+        "models.Release", related_name=False, on_delete=fields.CASCADE
+    )
+    # question id -> {"answer_key", "grading_notes", "choices": {id: {...}}}
+    questions = fields.JSONField()
+
+    class Meta:
+        table = "release_keys"
+
+
 class ChangeEvent(Model):
     """One entry of the change feed: a course published, updated or withdrawn.
 

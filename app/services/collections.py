@@ -104,6 +104,8 @@ class Collection:
     read_only: bool = False
     content_parent: str | None = None
     exposed: bool = True
+    # Learner records: the field naming the user each row is about.
+    owner_field: str | None = None
 
     @property
     def versioned(self) -> bool:
@@ -151,6 +153,7 @@ def _describe(model: type[Model]) -> Collection:
         restricted=restricted,
         read_only=model.read_only_collection,
         content_parent=model.content_parent,
+        owner_field=model.owner_field,
         exposed=model.exposed,
     )
     private = set(model.private_fields)

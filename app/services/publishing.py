@@ -28,6 +28,7 @@ from app.models import (
     PracticeArea,
     Question,
     Release,
+    ReleaseKey,
     Review,
     Revision,
 )
@@ -165,6 +166,25 @@ def release_document(tree: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def answer_keys(tree: dict[str, Any]) -> dict[str, Any]:
+    """What the release document leaves out, by question: what grading needs."""
+    keys: dict[str, Any] = {}
+    for assessment in tree["assessments"]:
+        for question in assessment["questions"]:
+            keys[str(question["id"])] = {
+                "answer_key": question.get("answer_key"),
+                "grading_notes": question.get("grading_notes"),
+                "choices": {
+                    str(choice["id"]): {
+                        "is_correct": bool(choice.get("is_correct")),
+                        "feedback": choice.get("feedback"),
+                    }
+                    for choice in question["choices"]
+                },
+            }
+    return json.loads(json.dumps(keys))
+
+
 def content_hash(document: dict[str, Any]) -> str:
     """sha256 over the canonical form: sorted keys, no whitespace, UTF-8."""
     canonical = json.dumps(
@@ -278,7 +298,9 @@ async def publish(principal: Principal, course_id: Any, notes: str | None) -> Re
             "an edit after approval voids it."
         )
     document = release_document(tree)
-    return await _write_release(principal, course, document, notes, approval=approval)
+    return await _write_release(
+        principal, course, document, notes, approval=approval, keys=answer_keys(tree)
+    )
 
 
 async def rollback(
@@ -290,12 +312,14 @@ async def rollback(
     old = await Release.get_or_none(course=course, version=version)
     if old is None:
         raise NotFound(f"This course has no release {version}.")
+    old_keys = await ReleaseKey.get_or_none(release=old)
     return await _write_release(
         principal,
         course,
         old.document,
         notes or f"Rollback to {version}",
         rollback_of=version,
+        keys=old_keys.questions if old_keys else {},
     )
 
 
@@ -307,6 +331,7 @@ async def _write_release(
     *,
     approval: Review | None = None,
     rollback_of: int | None = None,
+    keys: dict[str, Any],
 ) -> Release:
     digest = content_hash(document)
     async with in_transaction():
@@ -334,6 +359,7 @@ async def _write_release(
             rollback_of=rollback_of,
             user_created=principal.id,
         )
+        await ReleaseKey.create(release=release, questions=keys)
         first = course.status != ContentStatus.PUBLISHED
         await _set_status(
             course,
