@@ -16,7 +16,7 @@ from strawberry.types.unset import UNSET
 from app.services import collections
 from app.services.collections import NUMERIC, Collection, Kind
 from app.settings import Settings
-from schema import identity, publishing, resolvers, webhooks
+from schema import identity, learning, publishing, resolvers, webhooks
 from schema.inputs import OPERATOR_TYPES, SCALARS, make_input
 
 
@@ -55,6 +55,7 @@ class SchemaBuilder:
         query, mutation = identity.fields(self.types)
         for more_query, more_mutation in (
             publishing.fields(self.types),
+            learning.fields(self.types),
             webhooks.fields(self.types, self.settings),
         ):
             query.update(more_query)

@@ -6,6 +6,7 @@ run finds every row as it is and writes nothing.
 """
 
 import copy
+import datetime as dt
 import logging
 import tomllib
 from dataclasses import dataclass, field
@@ -16,8 +17,16 @@ from typing import Any
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from app.models import ChannelToken, Module, Organization, Release, User
-from app.services import collections, identity, items, publishing
+from app.models import (
+    BarAdmission,
+    ChannelToken,
+    LearnerProfile,
+    Module,
+    Organization,
+    Release,
+    User,
+)
+from app.services import collections, identity, items, learners, publishing
 from app.services.auth import Auth, digest
 from app.services.collections import Kind
 from permissions import SYSTEM, policies
@@ -443,6 +452,54 @@ async def load_demo_identity(loader: Loader, auth: Auth) -> None:
         loader.tally.created += 1
 
 
+async def load_demo_learners(loader: Loader) -> None:
+    """Demo lawyers' profiles and bar admissions, and the courses they finished."""
+    doc = _read(DEMO_DIR / "learners.toml")
+    organizations = {o.slug: o for o in await Organization.all()}
+    for spec in doc["learners"]:
+        user = await User.get(email=spec["email"])
+        org = organizations[spec["organization"]]
+        before = await LearnerProfile.get_or_none(user_id=user.pk)
+        birth = dt.date.fromisoformat(spec["birth_date"])
+        if before is not None and (
+            before.first_name,
+            before.last_name,
+            before.birth_date,
+        ) == (spec["first_name"], spec["last_name"], birth):
+            loader.tally.unchanged += 1
+        else:
+            await learners.save_profile(
+                SYSTEM,
+                organization_id=org.pk,
+                first_name=spec["first_name"],
+                last_name=spec["last_name"],
+                birth_date=birth,
+                user_id=user.pk,
+            )
+            loader.tally.created += 1
+        for admission in spec.get("admissions", []):
+            values = {
+                "bar_number": admission["bar_number"],
+                "admitted_on": dt.date.fromisoformat(admission["admitted_on"]),
+                "last_name_at_admission": admission.get("last_name_at_admission"),
+            }
+            existing = await BarAdmission.get_or_none(
+                user_id=user.pk, jurisdiction__code=admission["jurisdiction"]
+            )
+            if existing is not None and all(
+                getattr(existing, k) == v for k, v in values.items()
+            ):
+                loader.tally.unchanged += 1
+                continue
+            await learners.save_admission(
+                SYSTEM,
+                jurisdiction=admission["jurisdiction"],
+                user_id=user.pk,
+                **values,
+            )
+            loader.tally.created += 1
+
+
 def demo_logins() -> tuple[str, list[tuple[str, str]], list[tuple[str, str]]]:
     """The demo password, accounts with what they may do, and channel tokens."""
     doc = _read(DEMO_DIR / "identity.toml")
@@ -469,6 +526,7 @@ async def seed(*, demo: bool, auth: Auth | None = None) -> Tally:
             await load_demo(loader)
             if auth is not None:
                 await load_demo_identity(loader, auth)
+                await load_demo_learners(loader)
     logger.info(
         "seeds.loaded",
         extra={

@@ -97,6 +97,7 @@ async def _clear() -> None:
     tables = [c.name for c in collections.registry().values()]
     tables += ["login_failures", "refresh_tokens", "login_sessions"]
     tables += ["webhook_deliveries", "channel_events", "change_events"]
+    tables += ["release_keys"]
     if DATABASE == "postgres":
         await conn.execute_script(
             "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE"

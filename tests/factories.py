@@ -103,3 +103,35 @@ async def user(auth, email: str, **roles_by_org) -> Model:
     for role, org in roles_by_org.items():
         await policies.grant(f"user:{account.pk}", role, str(org.pk))
     return account
+
+
+async def learner(
+    auth,
+    email: str,
+    firm: Model,
+    *,
+    last_name: str = "Learner",
+    birth_date: str | None = None,
+    admissions: list[dict[str, Any]] | None = None,
+) -> Model:
+    """A user with the learner role at a firm, their profile and bar admissions."""
+    import datetime as dt
+
+    from app.services import learners
+
+    account = await user(auth, email, learner=firm)
+    await learners.save_profile(
+        SYSTEM,
+        organization_id=firm.pk,
+        first_name="Lee",
+        last_name=last_name,
+        birth_date=dt.date.fromisoformat(birth_date) if birth_date else None,
+        user_id=account.pk,
+    )
+    for admission in admissions or []:
+        values = dict(admission)
+        values["admitted_on"] = dt.date.fromisoformat(values["admitted_on"])
+        if values.get("cycle_ends_on"):
+            values["cycle_ends_on"] = dt.date.fromisoformat(values["cycle_ends_on"])
+        await learners.save_admission(SYSTEM, user_id=account.pk, **values)
+    return account

@@ -169,6 +169,9 @@ class Response(Owned):
     reviewer_comment = fields.TextField(null=True)
     reviewer = fields.UUIDField(null=True)
 
+    # What an answer earned reaches the learner through the attempt's
+    # feedback, as far as the assessment's feedback policy allows.
+    private_fields = ("points", "correct", "rubric_scores", "reviewer")
     read_only_collection = True
     owner_field = "user"
 

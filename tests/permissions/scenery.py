@@ -97,3 +97,124 @@ async def release_course_of(collection: Collection, item: Model) -> None:
     review = await publishing.submit(SYSTEM, item.pk, None)
     await publishing.decide(SYSTEM, review.pk, approve=True, comment=None)
     await publishing.publish(SYSTEM, item.pk, None)
+
+
+LEARNER_RECORDS = (
+    "learner_profiles",
+    "bar_admissions",
+    "enrollments",
+    "lesson_progress",
+    "attempts",
+    "responses",
+    "submission_files",
+    "credits",
+)
+
+
+async def learner_records(auth, learner: Model, firm: Model, home: Model) -> dict:
+    """For each learner collection, a row of `learner` and one of a colleague.
+
+    Both take a published course of the home publisher; reads are asked
+    about the pair, `_by_id` about the colleague's.
+    """
+    from app.services import learners
+    from tests import factories
+
+    colleague = await factories.learner(
+        auth, f"colleague-{next(_n)}@firm.example", firm
+    )
+    await learners.save_profile(
+        SYSTEM,
+        organization_id=firm.pk,
+        first_name="Lou",
+        last_name="Learner",
+        user_id=learner.pk,
+    )
+    bar = await fresh("jurisdictions", firm)
+    admission = {"jurisdiction": bar.code, "admitted_on": "2015-03-02"}
+
+    await learners.save_admission(SYSTEM, user_id=learner.pk, **_dated(admission))
+    await learners.save_admission(SYSTEM, user_id=colleague.pk, **_dated(admission))
+    course = await factories.course_tree(home, modules=1, lessons=1)
+    rows: dict[str, list[str]] = {name: [] for name in LEARNER_RECORDS}
+    for account in (learner, colleague):
+        made = await _records_of(account, course)
+        for name in LEARNER_RECORDS:
+            rows[name].append(str(made[name].pk))
+    return rows
+
+
+def _dated(admission: dict[str, Any]) -> dict[str, Any]:
+    return {**admission, "admitted_on": dt.date.fromisoformat(admission["admitted_on"])}
+
+
+async def _records_of(account: Model, course: Model) -> dict[str, Model]:
+    import hashlib
+
+    from app.models import (
+        Attempt,
+        BarAdmission,
+        Credit,
+        LearnerProfile,
+        LessonProgress,
+        Response,
+        SubmissionFile,
+    )
+    from app.services import enrollments
+    from app.services.auth import user_principal
+
+    principal = user_principal(account.pk)
+    enrollment = await enrollments.enroll(principal, course.pk)
+    document = await enrollments.document_of(enrollment)
+    (lesson,) = enrollments.lessons_of(document)
+    await enrollments.complete_lesson(principal, enrollment.pk, lesson)
+    profile = await LearnerProfile.get(user_id=account.pk)
+    admission = await BarAdmission.get(user_id=account.pk)
+    now = dt.datetime.now(dt.UTC)
+    owned = {"organization_id": enrollment.organization_id, "user_id": account.pk}
+    attempt = await Attempt.create(
+        enrollment=enrollment, assessment=uuid.uuid4(), number=1, started=now, **owned
+    )
+    response = await Response.create(
+        attempt=attempt,
+        question=uuid.uuid4(),
+        answer={"text": "x"},
+        answered=now,
+        **owned,
+    )
+    content = b"%PDF-1.4 memo"
+    upload = await SubmissionFile.create(
+        response=response,
+        filename="memo.pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        **owned,
+    )
+    credit = await Credit.create(
+        profile=profile,
+        admission=admission,
+        jurisdiction_id=admission.jurisdiction_id,
+        enrollment=enrollment,
+        course_id=course.pk,
+        release_id=enrollment.release_id,
+        version=enrollment.version,
+        course_title="t",
+        category="general",
+        hours="1.00",
+        delivery="self_study",
+        earned_on=now.date(),
+        approval=uuid.uuid4(),
+        **owned,
+    )
+    return {
+        "learner_profiles": profile,
+        "bar_admissions": admission,
+        "enrollments": enrollment,
+        "lesson_progress": await LessonProgress.get(enrollment=enrollment),
+        "attempts": attempt,
+        "responses": response,
+        "submission_files": upload,
+        "credits": credit,
+    }

@@ -8,6 +8,7 @@ operations whose outcome does not depend on the principal (sign-in).
 A new operation without a row fails this test until the table covers it.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,13 @@ from app.errors import LexstackError
 from app.services import collections, items
 from permissions import SYSTEM
 from tests.permissions.cast import Cast, make_cast
-from tests.permissions.scenery import data_for, fresh, release_course_of
+from tests.permissions.scenery import (
+    LEARNER_RECORDS,
+    data_for,
+    fresh,
+    learner_records,
+    release_course_of,
+)
 
 MATRIX = Path(__file__).with_name("matrix.txt")
 PRINCIPALS = (
@@ -55,9 +62,11 @@ class Targets:
         self.ids: dict[str, list[str]] = {}
 
 
-async def make_targets(cast: Cast) -> Targets:
+async def make_targets(cast: Cast, auth) -> Targets:
     targets = Targets()
     for name in collections.exposed():
+        if name in LEARNER_RECORDS:
+            continue
         if name == "users":
             targets.ids[name] = [
                 str(cast.users["creator"].pk),
@@ -73,6 +82,10 @@ async def make_targets(cast: Cast) -> Targets:
             targets.ids[name] = [str(published.pk), str(draft.pk)]
     from app.models import ChannelToken
 
+    # Learner records: the firm learner's own row and a colleague's.
+    targets.ids.update(
+        await learner_records(auth, cast.users["learner"], cast.firm, cast.home)
+    )
     tokens = await ChannelToken.filter(organization_id=cast.home.pk)
     targets.ids["channel_tokens"] = [str(tokens[0].pk)]
     # The record of the two target courses' creation.
@@ -279,12 +292,14 @@ async def _identity(gql, cast, op, principal) -> str:
         return denied or "allow"
     if op in WEBHOOKS:
         return await _webhooks(gql, cast, op, principal)
+    if op in LEARNING:
+        return await _learning(gql, cast, op, principal)
     raise AssertionError(f"The matrix test does not know how to run {op}.")
 
 
 async def test_every_operation_matches_the_matrix(gql, auth, schema):
     cast = await make_cast(auth)
-    targets = await make_targets(cast)
+    targets = await make_targets(cast, auth)
     cast.targets = targets.ids
     table = expected_table()
     operations = _operations(schema)
@@ -374,6 +389,83 @@ async def _publishing(gql, cast, op, principal) -> str:
         variables = {"r": str(pending.pk)}
     else:
         query, variables = queries[op]
+    denied, _ = outcome_of(await gql(query, variables, principal))
+    return denied or "allow"
+
+
+LEARNING = {
+    "save_learner_profile",
+    "save_bar_admission",
+    "remove_bar_admission",
+    "enroll",
+    "complete_lesson",
+    "transcript",
+    "compliance_roll",
+    "course_outcomes",
+}
+
+
+async def _learning(gql, cast, op, principal) -> str:
+    """Each run acts on the firm learner's records, or on a home course."""
+    from app.models import BarAdmission, Jurisdiction
+    from app.services import enrollments, learners
+
+    learner = cast.users["learner"]
+    u, firm = str(learner.pk), str(cast.firm.pk)
+    bar = await Jurisdiction.get(
+        id=(await BarAdmission.filter(user_id=learner.pk).first()).jurisdiction_id
+    )
+    course = await fresh("courses", cast.home, published=True)
+    variables: dict[str, Any] = {"u": u}
+    if op == "save_learner_profile":
+        query = (
+            "mutation($u: ID!, $o: ID!) { save_learner_profile(user: $u, "
+            'organization: $o, first_name: "Lee", last_name: "Learner") { id } }'
+        )
+        variables["o"] = firm
+    elif op == "save_bar_admission":
+        query = (
+            "mutation($u: ID!, $j: String!) { save_bar_admission(user: $u, "
+            'jurisdiction: $j, admitted_on: "2015-03-02") { id } }'
+        )
+        variables["j"] = bar.code
+    elif op == "remove_bar_admission":
+        other = await fresh("jurisdictions", cast.firm)
+        made = await learners.save_admission(
+            SYSTEM,
+            user_id=learner.pk,
+            jurisdiction=other.code,
+            admitted_on=dt.date(2016, 1, 4),
+        )
+        query = "mutation($id: ID!) { remove_bar_admission(id: $id) }"
+        variables = {"id": str(made.pk)}
+    elif op == "enroll":
+        query = "mutation($c: ID!) { enroll(course: $c) { id } }"
+        variables = {"c": str(course.pk)}
+    elif op == "complete_lesson":
+        from app.services.auth import user_principal
+
+        tree = await fresh("lessons", cast.home, published=True)
+        module = await tree.module
+        enrollment = await enrollments.enroll(
+            user_principal(learner.pk), module.course_id
+        )
+        query = (
+            "mutation($e: ID!, $l: ID!) { complete_lesson(enrollment: $e, "
+            "lesson: $l) { id } }"
+        )
+        variables = {"e": str(enrollment.pk), "l": str(tree.pk)}
+    elif op == "transcript":
+        query = "query($u: ID!) { transcript(user: $u) { user } }"
+    elif op == "compliance_roll":
+        query = (
+            "query($j: String!, $o: ID!) { compliance_roll(jurisdiction: $j, "
+            "organization: $o) { last_name } }"
+        )
+        variables = {"j": bar.code, "o": firm}
+    elif op == "course_outcomes":
+        query = "query($c: ID!) { course_outcomes(course: $c) { enrollments } }"
+        variables = {"c": str(course.pk)}
     denied, _ = outcome_of(await gql(query, variables, principal))
     return denied or "allow"
 
