@@ -13,69 +13,53 @@ once.
 """
 
 import datetime as dt
-import hashlib
-import io
 import logging
-import unicodedata
-import zipfile
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from app.errors import Conflict, Forbidden, InvalidInput, LimitExceeded, NotFound
+from app.errors import InvalidInput, LimitExceeded, NotFound
 from app.models import Attempt, Enrollment, ReleaseKey, Response, SubmissionFile
 from app.models.enums import AttemptStatus, FeedbackPolicy, LatePolicy
-from app.services import grading
-from app.services.enrollments import (
-    document_of,
-    own_enrollment,
-    refresh_completion,
-    result_of,
-)
-from app.services.grading import Criterion, Mark
+from app.services import enrollments, grading
+from app.services.enrollments import document_of, own_enrollment, refresh_completion
+from app.services.grading import Mark
 from app.services.query import parse_id
-from permissions import ALL, Action, Principal, PrincipalKind, authorize, organizations
+from permissions import Principal, PrincipalKind
 
 logger = logging.getLogger("lexstack.learning")
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TEXT = "text/plain"
-EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", TEXT: ".txt"}
-MAX_COMMENT = 10_000
+
+def clock() -> dt.datetime:
+    # The same time of record as completions: deadlines and credit agree.
+    return enrollments.now()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _expired(attempt: Attempt, now: dt.datetime) -> bool:
+def is_expired(attempt: Attempt, now: dt.datetime) -> bool:
     return attempt.deadline is not None and now > attempt.deadline
 
 
-def _assessment(document: dict[str, Any], assessment_id: Any) -> dict[str, Any]:
+def assessment_of(document: dict[str, Any], assessment_id: Any) -> dict[str, Any]:
     for assessment in document["assessments"]:
         if str(assessment["id"]) == str(assessment_id):
             return assessment
     raise NotFound(f"Assessment {assessment_id} is not part of this release.")
 
 
-def _question(assessment: dict[str, Any], question_id: Any) -> dict[str, Any]:
+def question_of(assessment: dict[str, Any], question_id: Any) -> dict[str, Any]:
     for question in assessment["questions"]:
         if str(question["id"]) == str(question_id):
             return question
     raise NotFound(f"Question {question_id} is not part of this assessment.")
 
 
-async def _keys(enrollment: Enrollment) -> dict[str, Any]:
+async def keys_of(enrollment: Enrollment) -> dict[str, Any]:
     found = await ReleaseKey.get_or_none(release_id=enrollment.release_id)
     return found.questions if found else {}
 
 
-async def _own_attempt(
+async def own_attempt(
     principal: Principal, attempt_id: Any, *, lock: bool = False
 ) -> Attempt:
     """The caller's own attempt; someone else's is as good as missing."""
@@ -88,16 +72,16 @@ async def _own_attempt(
     return attempt
 
 
-async def _setting(attempt: Attempt) -> tuple[Enrollment, dict[str, Any]]:
+async def setting_of(attempt: Attempt) -> tuple[Enrollment, dict[str, Any]]:
     enrollment = await Enrollment.get(id=attempt.enrollment_id)
     document = await document_of(enrollment)
-    return enrollment, _assessment(document, attempt.assessment)
+    return enrollment, assessment_of(document, attempt.assessment)
 
 
-def _still_open(attempt: Attempt, now: dt.datetime) -> None:
+def still_open(attempt: Attempt, now: dt.datetime) -> None:
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise InvalidInput("This attempt was submitted; its answers are final.")
-    if _expired(attempt, now):
+    if is_expired(attempt, now):
         raise InvalidInput("Time is up: the attempt's deadline has passed.")
 
 
@@ -109,22 +93,25 @@ async def start_attempt(
     An open attempt whose time ran out is submitted first, as it stands.
     """
     assessment_key = parse_id(assessment_id)
-    now = _now()
     expired: Attempt | None = None
     started: Attempt | None = None
     async with in_transaction():
         enrollment = await own_enrollment(principal, enrollment_id, lock=True)
-        assessment = _assessment(await document_of(enrollment), assessment_key)
-        attempts = await Attempt.filter(
-            enrollment_id=enrollment.pk, assessment=assessment_key
-        ).order_by("number")
+        assessment = assessment_of(await document_of(enrollment), assessment_key)
+        # The attempts too: a submission of the open one may be under way.
+        attempts = (
+            await Attempt.filter(enrollment_id=enrollment.pk, assessment=assessment_key)
+            .select_for_update()
+            .order_by("number")
+        )
+        now = clock()
         current = next(
             (a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None
         )
-        if current is not None and not _expired(current, now):
+        if current is not None and not is_expired(current, now):
             return current
         if current is not None:
-            expired = await _finish(current, assessment, await _keys(enrollment), now)
+            expired = await _finish(current, assessment, await keys_of(enrollment), now)
 
         limit = assessment.get("max_attempts")
         if limit is None or len(attempts) < limit:
@@ -141,11 +128,12 @@ async def start_attempt(
             )
 
     if expired is not None:
-        await _after_submit(expired)
+        await after_submit(expired)
     if started is None:
         # Outside the transaction: the expired attempt's submission stands.
+        allowed = "1 attempt" if limit == 1 else f"{limit} attempts"
         raise LimitExceeded(
-            f"You have used all {limit} attempts allowed at this assessment."
+            f"This assessment allows {allowed}, and you have used every one."
         )
     logger.info(
         "attempt.started",
@@ -164,16 +152,16 @@ async def answer(
     """Save the answer to one question, replacing any earlier one."""
     question_key = parse_id(question_id)
     async with in_transaction():
-        attempt = await _own_attempt(principal, attempt_id, lock=True)
-        now = _now()
-        _still_open(attempt, now)
-        _, assessment = await _setting(attempt)
-        question = _question(assessment, question_key)
+        attempt = await own_attempt(principal, attempt_id, lock=True)
+        now = clock()
+        still_open(attempt, now)
+        _, assessment = await setting_of(attempt)
+        question = question_of(assessment, question_key)
         value = grading.check_answer(question, answer)
-        return await _save(attempt, question_key, value, now)
+        return await save_answer(attempt, question_key, value, now)
 
 
-async def _save(
+async def save_answer(
     attempt: Attempt, question: Any, value: dict[str, Any] | None, now: dt.datetime
 ) -> Response:
     response = await Response.get_or_none(attempt_id=attempt.pk, question=question)
@@ -206,7 +194,7 @@ def _answers(assessment: dict[str, Any], answers: Any) -> dict[Any, Any]:
         key = parse_id(item["question"])
         if key in checked:
             raise InvalidInput(f"Question {key} is answered twice.")
-        question = _question(assessment, key)
+        question = question_of(assessment, key)
         checked[key] = grading.check_answer(question, item["answer"])
     return checked
 
@@ -220,16 +208,16 @@ async def submit_attempt(
     applies; answers sent with a late submission never count.
     """
     async with in_transaction():
-        attempt = await _own_attempt(principal, attempt_id, lock=True)
+        attempt = await own_attempt(principal, attempt_id, lock=True)
         if attempt.status != AttemptStatus.IN_PROGRESS:
             return attempt
-        now = _now()
-        enrollment, assessment = await _setting(attempt)
-        if answers and not _expired(attempt, now):
+        now = clock()
+        enrollment, assessment = await setting_of(attempt)
+        if answers and not is_expired(attempt, now):
             for question, value in _answers(assessment, answers).items():
-                await _save(attempt, question, value, now)
-        await _finish(attempt, assessment, await _keys(enrollment), now)
-    await _after_submit(attempt)
+                await save_answer(attempt, question, value, now)
+        await _finish(attempt, assessment, await keys_of(enrollment), now)
+    await after_submit(attempt)
     return attempt
 
 
@@ -238,15 +226,15 @@ async def _finish(
 ) -> Attempt:
     """Mark the attempt submitted and grade it, or leave its essays to a reviewer.
 
-    The caller holds the attempt (or its enrollment) locked.
+    The caller holds the attempt locked.
     """
     attempt.submitted = now
-    attempt.late = _expired(attempt, now)
+    attempt.late = is_expired(attempt, now)
     questions = assessment["questions"]
     if attempt.late and assessment.get("late_policy") == LatePolicy.ZERO.value:
         # Nothing of a late attempt counts; its answers are left ungraded.
         max_score = sum((grading.points_of(q) for q in questions), grading.ZERO)
-        _record_score(attempt, assessment, grading.ZERO, max_score, now, zero=True)
+        record_score(attempt, assessment, grading.ZERO, max_score, now, zero=True)
         await attempt.save()
         return attempt
 
@@ -254,10 +242,9 @@ async def _finish(
         str(r.question): r for r in await Response.filter(attempt_id=attempt.pk)
     }
     with_files = set(
-        str(q)
-        for q in await SubmissionFile.filter(
+        await SubmissionFile.filter(
             response_id__in=[r.pk for r in responses.values()]
-        ).values_list("response__question", flat=True)
+        ).values_list("response_id", flat=True)
     )
     pending = False
     for question in questions:
@@ -271,8 +258,7 @@ async def _finish(
             response.answer if on_time else None,
         )
         if on_time and grading.needs_review(question) and response.pk in with_files:
-            mark = Mark(points=None, correct=None)
-        if on_time and str(response.question) in with_files:
+            # A document handed in is work for the reviewer, text or none.
             mark = Mark(points=None, correct=None)
         response.points, response.correct = mark.points, mark.correct
         await response.save(update_fields=["points", "correct"])
@@ -281,12 +267,12 @@ async def _finish(
     if pending:
         attempt.status = AttemptStatus.AWAITING_REVIEW
     else:
-        _score(attempt, assessment, list(responses.values()), now)
+        total_score(attempt, assessment, list(responses.values()), now)
     await attempt.save()
     return attempt
 
 
-def _score(
+def total_score(
     attempt: Attempt,
     assessment: dict[str, Any],
     responses: list[Response],
@@ -301,10 +287,10 @@ def _score(
     max_score = sum(
         (grading.points_of(q) for q in assessment["questions"]), grading.ZERO
     )
-    _record_score(attempt, assessment, score, max_score, now)
+    record_score(attempt, assessment, score, max_score, now)
 
 
-def _record_score(
+def record_score(
     attempt: Attempt,
     assessment: dict[str, Any],
     score: Decimal,
@@ -320,7 +306,7 @@ def _record_score(
     attempt.graded = now
 
 
-async def _after_submit(attempt: Attempt) -> None:
+async def after_submit(attempt: Attempt) -> None:
     """Record the submission; a graded attempt may complete the course."""
     logger.info(
         "attempt.submitted",
@@ -333,3 +319,98 @@ async def _after_submit(attempt: Attempt) -> None:
     if attempt.status == AttemptStatus.GRADED:
         logger.info("attempt.graded", extra={"attempt": str(attempt.pk)})
         await refresh_completion(attempt.enrollment_id)
+
+
+async def attempt_feedback(principal: Principal, attempt_id: Any) -> dict[str, Any]:
+    """What the learner may know of a submitted attempt, by the feedback policy.
+
+    `none`: the result only. `after_submit`: each question's points, and the
+    feedback on the choices picked; explanations once the assessment is
+    passed or no attempt is left. `after_pass`: that detail once passed.
+    Never which choices are right, accepted answers or grading notes.
+    """
+    attempt = await own_attempt(principal, attempt_id)
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return {"attempt": str(attempt.pk), "status": attempt.status.value}
+    enrollment, assessment = await setting_of(attempt)
+    feedback = {
+        "attempt": str(attempt.pk),
+        "status": attempt.status.value,
+        "assessment": str(assessment["id"]),
+        "number": attempt.number,
+        "submitted": attempt.submitted,
+        "late": attempt.late,
+        "score": attempt.score,
+        "max_score": attempt.max_score,
+        "percent": attempt.percent,
+        "passed": attempt.passed,
+    }
+    attempts = await Attempt.filter(
+        enrollment_id=enrollment.pk, assessment=attempt.assessment
+    )
+    passed = any(a.passed for a in attempts if a.status == AttemptStatus.GRADED)
+    policy = FeedbackPolicy(assessment.get("feedback") or FeedbackPolicy.AFTER_SUBMIT)
+    if policy is FeedbackPolicy.NONE or (
+        policy is FeedbackPolicy.AFTER_PASS and not passed
+    ):
+        return feedback
+
+    limit = assessment.get("max_attempts")
+    explain = passed or (limit is not None and len(attempts) >= limit)
+    keys = await keys_of(enrollment)
+    responses = {
+        str(r.question): r for r in await Response.filter(attempt_id=attempt.pk)
+    }
+    feedback["questions"] = [
+        _question_feedback(
+            question,
+            keys.get(str(question["id"]), {}),
+            responses.get(str(question["id"])),
+            explain=explain,
+        )
+        for question in assessment["questions"]
+    ]
+    return feedback
+
+
+def _question_feedback(
+    question: dict[str, Any],
+    key: dict[str, Any],
+    response: Response | None,
+    *,
+    explain: bool,
+) -> dict[str, Any]:
+    answer = response.answer if response else None
+    picked = []
+    if answer and "choice" in answer:
+        picked = [answer["choice"]]
+    elif answer and "choices" in answer:
+        picked = answer["choices"]
+    choices = key.get("choices") or {}
+    entry: dict[str, Any] = {
+        "question": str(question["id"]),
+        "points": response.points if response else grading.ZERO,
+        "max_points": grading.points_of(question),
+        "correct": response.correct if response else False,
+        "answer": answer,
+        # The author's words on the learner's own picks, not on the others:
+        # those would tell which choices are right.
+        "choice_feedback": [
+            {"choice": choice, "feedback": choices[choice]["feedback"]}
+            for choice in picked
+            if (choices.get(choice) or {}).get("feedback")
+        ],
+        "explanation": question.get("explanation") if explain else None,
+    }
+    if grading.needs_review(question) and response and response.rubric_scores:
+        rubric = grading.rubric_of(question, key)
+        entry["rubric"] = [
+            {
+                "criterion": rubric[mark["criterion"]].criterion,
+                "points": Decimal(mark["points"]),
+                "max_points": rubric[mark["criterion"]].points,
+            }
+            for mark in response.rubric_scores
+        ]
+        entry["reviewer_comment"] = response.reviewer_comment
+    return entry

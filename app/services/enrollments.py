@@ -39,6 +39,11 @@ from permissions import Action, Principal, PrincipalKind, authorize
 logger = logging.getLogger("lexstack.learning")
 
 
+def now() -> dt.datetime:
+    """The time of record for completions; scenario tests set it to a known day."""
+    return dt.datetime.now(dt.UTC)
+
+
 async def profile_of(principal: Principal) -> LearnerProfile:
     """The signed-in user's learner profile; learning starts with one."""
     if principal.kind is not PrincipalKind.USER:
@@ -190,7 +195,7 @@ async def refresh_completion(enrollment_id: uuid.UUID) -> Enrollment:
             if not result_of(assessment, mine).passed:
                 return enrollment
         enrollment.status = EnrollmentStatus.COMPLETED
-        enrollment.date_completed = dt.datetime.now(dt.UTC)
+        enrollment.date_completed = now()
         await enrollment.save(update_fields=["status", "date_completed"])
         written = await _write_credits(enrollment, document)
     logger.info(

@@ -92,7 +92,9 @@ def check_answer(question: dict[str, Any], answer: Any) -> dict[str, Any]:
 
 def _only(answer: Any, name: str, kind: QuestionKind) -> Any:
     if not isinstance(answer, dict) or set(answer) != {name}:
-        raise InvalidInput(f'A {kind.value} answer is {{"{name}": ...}} and no more.')
+        raise InvalidInput(
+            f'This question ({kind.value}) takes {{"{name}": ...}} and no more.'
+        )
     return answer[name]
 
 
@@ -133,8 +135,8 @@ def grade(
         rule = (key.get("answer_key") or {}).get("scoring")
         if rule == "all_or_nothing" or not right:
             return Mark(points=ZERO, correct=False)
-        # Each wrong pick cancels a right one, so picking everything earns
-        # nothing: partial credit rewards knowing, not guessing.
+        # Each wrong pick cancels a right one, so ticking every box earns
+        # less than knowing: partial credit rewards knowledge, not guessing.
         net = len(picked & right) - len(picked - right)
         earned = cents(worth * max(0, net) / len(right))
         return Mark(points=earned, correct=False)
