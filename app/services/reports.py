@@ -20,7 +20,13 @@ from app.models import (
     Jurisdiction,
     LearnerProfile,
 )
-from app.models.enums import AttemptStatus, EnrollmentStatus
+from app.models.enums import (
+    AttemptStatus,
+    CreditCategory,
+    EnrollmentStatus,
+    RequirementKind,
+)
+from app.services import compliance
 from app.services.query import parse_id
 from permissions import SYSTEM, Action, Principal, PrincipalKind, authorize
 
@@ -151,7 +157,6 @@ async def compliance_roll(
     else:
         # Without a firm, the roll is the regulator's own.
         authorize(principal, Action.READ, "compliance", jurisdiction.organization_id)
-    from app.services import compliance
 
     found = await admissions.prefetch_related("profile").order_by("bar_number")
     lines = []
@@ -164,12 +169,16 @@ async def compliance_roll(
     return lines
 
 
-def _roll_line(admission: BarAdmission, standing: Any) -> RollLine:
+def _roll_line(
+    admission: BarAdmission, standing: compliance.ComplianceStatus
+) -> RollLine:
     profile = admission.profile
     missing = {
-        line.category: line.missing
+        line.category.value: line.missing
         for line in standing.lines
-        if line.kind == "minimum" and line.category != "total" and line.missing > 0
+        if line.kind is RequirementKind.MINIMUM
+        and line.category is not CreditCategory.TOTAL
+        and line.missing > 0
     }
     return RollLine(
         bar_number=admission.bar_number,

@@ -1,4 +1,4 @@
-"""Transcripts and compliance rolls over HTTP, with the same authorization as GraphQL."""
+"""Transcripts and compliance rolls over HTTP, authorized as GraphQL is."""
 
 import csv
 import io
