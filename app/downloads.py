@@ -1,8 +1,9 @@
-"""Downloads over plain HTTP: compliance rolls and transcripts as CSV or JSON.
+"""Files over plain HTTP: compliance rolls and transcripts as CSV or JSON, and
+work product handed in and fetched.
 
-Spreadsheets and regulators' upload forms want files, not GraphQL; these
-routes call the same services with the same principal, so they answer
-exactly what the GraphQL fields would.
+Spreadsheets, regulators' upload forms and word processors want files, not
+GraphQL; these routes call the same services with the same principal, so
+they answer exactly what the GraphQL fields would.
 """
 
 import datetime as dt
@@ -14,9 +15,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.errors import InvalidInput, LexstackError
-from app.services import reports
+from app.services import reports, work_product
 from app.services.auth import Auth
+from app.settings import Settings
 from permissions import Principal
+
+# Uploads take larger bodies than the API (see BodyLimit in app.main).
+UPLOADS = "/uploads/"
 
 STATUS = {
     "INVALID_INPUT": 400,
@@ -95,11 +100,44 @@ async def transcript(request: Request, principal: Principal) -> Response:
     return _file(_json(reports.plain(found)), "application/json", name)
 
 
+def upload(max_bytes: int) -> Handler:
+    async def hand_in(request: Request, principal: Principal) -> Response:
+        data = await request.body()
+        stored = await work_product.attach_file(
+            principal,
+            request.path_params["attempt"],
+            request.path_params["question"],
+            request.query_params.get("filename") or "",
+            request.headers.get("content-type") or "",
+            data,
+            max_bytes=max_bytes,
+        )
+        body = {
+            "id": str(stored.pk),
+            "filename": stored.filename,
+            "content_type": stored.content_type,
+            "size": stored.size,
+            "sha256": stored.sha256,
+        }
+        return JSONResponse(body, status_code=201)
+
+    return hand_in
+
+
+async def download(request: Request, principal: Principal) -> Response:
+    stored = await work_product.file_content(principal, request.path_params["file"])
+    # Served as an attachment, never rendered: a document is the learner's
+    # content, and a browser must not run it on the API's origin.
+    response = _file(stored.content, stored.content_type, stored.filename)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def _json(body: Any) -> bytes:
     return JSONResponse(body).body
 
 
-def routes(auth: Auth) -> list[Route]:
+def routes(auth: Auth, settings: Settings) -> list[Route]:
     def authenticated(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
@@ -116,4 +154,10 @@ def routes(auth: Auth) -> list[Route]:
             authenticated(compliance_roll),
         ),
         Route("/reports/transcript.{format}", authenticated(transcript)),
+        Route(
+            UPLOADS + "attempts/{attempt}/questions/{question}",
+            authenticated(upload(settings.max_upload_bytes)),
+            methods=["PUT"],
+        ),
+        Route("/files/{file}", authenticated(download)),
     ]

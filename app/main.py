@@ -149,21 +149,27 @@ class BodyLimit:
     making the server buffer megabytes of variables first.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, upload_bytes: int | None = None
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_bytes = max_bytes
+        self.upload_bytes = upload_bytes or max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        uploading = scope["path"].startswith(downloads.UPLOADS)
+        limit = self.upload_bytes if uploading else self.default_bytes
+        await self._limited(scope, receive, send, limit)
+
+    async def _limited(
+        self, scope: Scope, receive: Receive, send: Send, max_bytes: int
+    ) -> None:
         declared = Headers(scope=scope).get("content-length")
-        if (
-            declared is not None
-            and declared.isdigit()
-            and int(declared) > self.max_bytes
-        ):
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._refuse(scope, receive, send, max_bytes)
             return
         received = 0
 
@@ -171,20 +177,22 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > max_bytes:
                 raise _TooLarge
             return message
 
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, max_bytes)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _refuse(
+        self, scope: Scope, receive: Receive, send: Send, max_bytes: int
+    ) -> None:
         body = {
             "errors": [
                 {
-                    "message": f"The request body is over {self.max_bytes} bytes.",
+                    "message": f"The request body is over {max_bytes} bytes.",
                     "extensions": {"code": "LIMIT_EXCEEDED"},
                 }
             ]
@@ -285,12 +293,16 @@ def create_app(
         WebSocketRoute("/graphql", graphql),
         Route("/server/ping", ping),
         Route("/server/health", health),
-        *downloads.routes(graphql.auth),
+        *downloads.routes(graphql.auth, settings),
         Mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets"),
     ]
     middleware = [
         Middleware(RequestLog),
-        Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        Middleware(
+            BodyLimit,
+            max_bytes=settings.max_body_bytes,
+            upload_bytes=settings.max_upload_bytes,
+        ),
     ]
     if settings.cors_origins:
         # Front ends on other origins (a firm intranet, a bar portal) call the

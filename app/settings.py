@@ -36,6 +36,20 @@ class Settings(BaseSettings):
         default=None,
         description="Signs access tokens; made and kept in the database if unset",
     )
+    # Wraps each organization's credential signing keys at rest (AES-256-GCM
+    # under a key derived from it); anyone holding it and the database can
+    # sign as every issuer, so keep it apart from the database.
+    credential_key: str | None = Field(
+        default=None,
+        min_length=32,
+        description="Encrypts credential signing keys at rest; made and kept in "
+        "the database if unset",
+    )
+    ob3_schema: Path | None = Field(
+        default=None,
+        description="The Open Badges 3.0 AchievementCredential JSON Schema file "
+        "that verification checks credentials against",
+    )
     access_token_minutes: int = Field(default=15, ge=1)
     refresh_token_days: int = Field(default=7, ge=1)
     # argon2id cost; the defaults are argon2-cffi's (about 50 ms here).
@@ -59,6 +73,9 @@ class Settings(BaseSettings):
     max_tokens: int = Field(default=5000, ge=10)
     graphiql: bool = Field(default=True, description="Serve the GraphiQL console")
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    # Work product is handed in as a document; only its upload route takes
+    # bodies this large.
+    max_upload_bytes: int = Field(default=10_485_760, ge=1024)
     page_cache_size: int = Field(
         default=512,
         ge=0,
@@ -104,6 +121,11 @@ class Settings(BaseSettings):
     @property
     def database_kind(self) -> str:
         return "postgres" if self.database_url.startswith("postgres") else "sqlite"
+
+    @property
+    def base_url(self) -> str:
+        """Where lexstack is reached from outside: credential ids, keys, lists."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def sqlite_path(self) -> Path | None:
