@@ -6,7 +6,7 @@ from typing import Any
 
 import strawberry
 
-from app.services import enrollments, learners, reports
+from app.services import compliance, enrollments, learners, reports
 
 
 @strawberry.type(name="transcript_line")
@@ -92,6 +92,90 @@ def _roll_line(line: reports.RollLine) -> RollLineType:
     return RollLineType(**data)
 
 
+@strawberry.type(name="compliance_line")
+class ComplianceLineType:
+    category: str
+    kind: str = strawberry.field(
+        description="minimum: hours due; maximum: a cap on hours that count; "
+        "carry_over: the most hours that may move to the next period."
+    )
+    delivery: str
+    audience: str
+    required: Decimal
+    earned: Decimal = strawberry.field(description="Hours that count for the line.")
+    missing: Decimal
+    met: bool
+    source: str = strawberry.field(description="The rule the line comes from.")
+
+
+@strawberry.type(name="compliance_period")
+class CompliancePeriodType:
+    start: dt.date
+    end: dt.date
+    deadline: dt.date = strawberry.field(description="When the period's hours are due.")
+    audience: str = strawberry.field(
+        description="newly_admitted or experienced: whose requirements apply."
+    )
+    months: int
+
+
+@strawberry.type(name="compliance_status")
+class ComplianceStatusType:
+    jurisdiction: str
+    user: strawberry.ID
+    on: dt.date
+    period: CompliancePeriodType
+    lines: list[ComplianceLineType]
+    required: Decimal
+    earned: Decimal
+    missing: Decimal
+    carried_in: Decimal = strawberry.field(
+        description="Hours carried over from the period before."
+    )
+    capped_out: Decimal = strawberry.field(
+        description="Hours earned that a cap keeps from counting."
+    )
+    compliant: bool
+    days_left: int
+
+
+def _status(found: compliance.ComplianceStatus) -> ComplianceStatusType:
+    period = found.period
+    return ComplianceStatusType(
+        jurisdiction=found.jurisdiction,
+        user=strawberry.ID(str(found.user)),
+        on=found.on,
+        period=CompliancePeriodType(
+            start=period.start,
+            end=period.end,
+            deadline=period.deadline,
+            audience=period.audience.value,
+            months=period.months,
+        ),
+        lines=[
+            ComplianceLineType(
+                category=line.category.value,
+                kind=line.kind.value,
+                delivery=line.delivery.value,
+                audience=line.audience.value,
+                required=line.required,
+                earned=line.earned,
+                missing=line.missing,
+                met=line.met,
+                source=line.source,
+            )
+            for line in found.lines
+        ],
+        required=found.required,
+        earned=found.earned,
+        missing=found.missing,
+        carried_in=found.carried_in,
+        capped_out=found.capped_out,
+        compliant=found.compliant,
+        days_left=found.days_left,
+    )
+
+
 @strawberry.type(name="assessment_outcome")
 class AssessmentOutcomeType:
     assessment: strawberry.ID
@@ -173,6 +257,19 @@ def fields(types: dict[str, type]) -> tuple[dict[str, Any], dict[str, Any]]:
     ) -> TranscriptType:
         return _transcript(await reports.transcript(info.context.principal, user))
 
+    async def compliance_status(
+        info: strawberry.Info,
+        jurisdiction: str | None = None,
+        user: strawberry.ID | None = None,
+        on: dt.date | None = None,
+    ) -> list[ComplianceStatusType]:
+        principal = info.context.principal
+        if jurisdiction is None:
+            found = await compliance.statuses(principal, user, on)
+        else:
+            found = [await compliance.status(principal, user, jurisdiction, on)]
+        return [_status(standing) for standing in found]
+
     async def compliance_roll(
         info: strawberry.Info,
         jurisdiction: str,
@@ -221,6 +318,12 @@ def fields(types: dict[str, type]) -> tuple[dict[str, Any], dict[str, Any]]:
             resolver=transcript,
             description="A learner's credits, with the release and approval "
             "behind each; your own without `user`.",
+        ),
+        "compliance_status": strawberry.field(
+            resolver=compliance_status,
+            description="Where a learner stands in the current compliance period "
+            "of each jurisdiction they report to (or of one): hours due, earned "
+            "and missing, by category, and the deadline. Your own without `user`.",
         ),
         "compliance_roll": strawberry.field(
             resolver=compliance_roll,

@@ -403,8 +403,13 @@ async def statuses(
 
 
 async def _readable_profile(principal: Principal, user_id: Any) -> LearnerProfile:
-    """The learner's profile, for the learner, their firm's admins, platform admins."""
-    user_key = parse_id(user_id)
+    """The learner's profile, for the learner, their firm's admins, platform admins.
+
+    Without `user_id`, the caller's own.
+    """
+    user_key = parse_id(user_id) if user_id is not None else principal.id
+    if user_key is None:
+        raise NotFound("No learner profile for this user.")
     profile = await LearnerProfile.get_or_none(user_id=user_key)
     if profile is None:
         raise NotFound("No learner profile for this user.")
