@@ -362,10 +362,12 @@ async def status(
     the one before when hours may carry over from it.
     """
     profile = await _readable_profile(principal, user_id)
-    code = (jurisdiction_code or "").strip().upper()
-    jurisdiction = await Jurisdiction.get_or_none(code=code)
+    jurisdiction = await Jurisdiction.get_or_none(
+        code__iexact=(jurisdiction_code or "").strip()
+    )
     if jurisdiction is None:
         raise NotFound(f"No jurisdiction with code {jurisdiction_code!r}.")
+    code = jurisdiction.code
     admission = await BarAdmission.get_or_none(
         profile_id=profile.pk, jurisdiction_id=jurisdiction.pk
     )

@@ -294,6 +294,8 @@ async def _identity(gql, cast, op, principal) -> str:
         return await _webhooks(gql, cast, op, principal)
     if op in LEARNING:
         return await _learning(gql, cast, op, principal)
+    if op in ASSESSMENTS:
+        return await _assessments(gql, cast, op, principal)
     raise AssertionError(f"The matrix test does not know how to run {op}.")
 
 
@@ -401,6 +403,7 @@ LEARNING = {
     "complete_lesson",
     "transcript",
     "compliance_roll",
+    "compliance_status",
     "course_outcomes",
 }
 
@@ -463,9 +466,88 @@ async def _learning(gql, cast, op, principal) -> str:
             "organization: $o) { last_name } }"
         )
         variables = {"j": bar.code, "o": firm}
+    elif op == "compliance_status":
+        query = (
+            "query($u: ID!, $j: String!) { compliance_status(user: $u, "
+            "jurisdiction: $j) { required } }"
+        )
+        variables["j"] = bar.code
     elif op == "course_outcomes":
         query = "query($c: ID!) { course_outcomes(course: $c) { enrollments } }"
         variables = {"c": str(course.pk)}
+    denied, _ = outcome_of(await gql(query, variables, principal))
+    return denied or "allow"
+
+
+ASSESSMENTS = {
+    "start_attempt",
+    "answer_question",
+    "submit_attempt",
+    "attempt_feedback",
+    "grading_queue",
+    "grade_response",
+}
+ESSAY = {
+    "kind": "essay",
+    "points": "10",
+    "answer_key": {"rubric": [{"criterion": "Cites the rules", "points": "10"}]},
+}
+
+
+async def _assessments(gql, cast, op, principal) -> str:
+    """Each run acts on the firm learner's own attempt at a new home course."""
+    from app.services import attempts, enrollments
+    from app.services.auth import user_principal
+    from tests.learning.classroom import course_with, true_false
+
+    learner = user_principal(cast.users["learner"].pk)
+    graded = op in ("grading_queue", "grade_response")
+    quiz = await course_with(
+        cast.home,
+        [ESSAY] if graded else [true_false(points="1")],
+        kind="work_product" if graded else "quiz",
+        feedback="after_submit",
+    )
+    enrollment = await enrollments.enroll(learner, quiz.course.pk)
+    question = quiz.questions[0]
+    right = {"choice": str(quiz.choices[0][0].pk)} if not graded else None
+    variables: dict[str, Any] = {"e": str(enrollment.pk), "a": str(quiz.assessment.pk)}
+    if op == "start_attempt":
+        query = (
+            "mutation($e: ID!, $a: ID!) { start_attempt(enrollment: $e, "
+            "assessment: $a) { id } }"
+        )
+    else:
+        attempt = await attempts.start_attempt(
+            learner, enrollment.pk, quiz.assessment.pk
+        )
+        variables = {"t": str(attempt.pk)}
+    if op == "answer_question":
+        query = (
+            "mutation($t: ID!, $q: ID!, $a: JSON!) { answer_question(attempt: $t, "
+            "question: $q, answer: $a) { question } }"
+        )
+        variables |= {"q": str(question.pk), "a": right}
+    elif op == "submit_attempt":
+        await attempts.answer(learner, attempt.pk, question.pk, right)
+        query = "mutation($t: ID!) { submit_attempt(attempt: $t) { id } }"
+    elif op == "attempt_feedback":
+        await attempts.answer(learner, attempt.pk, question.pk, right)
+        await attempts.submit_attempt(learner, attempt.pk)
+        query = "query($t: ID!) { attempt_feedback(attempt: $t) }"
+    elif graded:
+        await attempts.answer(learner, attempt.pk, question.pk, {"text": "A memo."})
+        await attempts.submit_attempt(learner, attempt.pk)
+        [response] = await attempt.responses.all()
+        if op == "grading_queue":
+            query = "query($o: ID!) { grading_queue(organization: $o) }"
+            variables = {"o": str(cast.home.pk)}
+        else:
+            query = (
+                "mutation($r: ID!) { grade_response(response: $r, rubric_scores: "
+                '[{criterion: 0, points: "8"}]) { response } }'
+            )
+            variables = {"r": str(response.pk)}
     denied, _ = outcome_of(await gql(query, variables, principal))
     return denied or "allow"
 

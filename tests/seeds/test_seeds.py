@@ -145,3 +145,25 @@ async def test_some_published_courses_carry_unpublished_draft_changes(gql, clean
     assert first_lesson(draft).endswith("With Worked Examples")
     # Seeding again neither publishes the drafts nor puts them back.
     assert (again.created, again.updated) == (0, 0)
+
+
+async def test_the_demo_associate_has_finished_a_course_with_credit(clean, auth):
+    from app.models import Attempt, Credit, Enrollment, User
+    from app.models.enums import EnrollmentStatus
+
+    await seed(demo=True, auth=auth)
+    again = await seed(demo=True, auth=auth)
+
+    associate = await User.get(email="associate@hartwell.example")
+    [enrollment] = await Enrollment.filter(user_id=associate.pk)
+    attempts = await Attempt.filter(enrollment_id=enrollment.pk)
+    credits = await Credit.filter(user_id=associate.pk).prefetch_related("jurisdiction")
+    assert enrollment.status == EnrollmentStatus.COMPLETED
+    # The quiz was taken once, through grading, and passed.
+    assert [a.passed for a in attempts] == [True]
+    assert {c.jurisdiction.code for c in credits} == {"US-NY", "US-CA"}
+    assert all(c.course_id == enrollment.course_id for c in credits)
+    # Seeding again takes no second attempt and writes no second credit.
+    assert again.created == 0
+    assert await Attempt.filter(enrollment_id=enrollment.pk).count() == 1
+    assert await Credit.filter(user_id=associate.pk).count() == len(credits)
