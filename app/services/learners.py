@@ -69,9 +69,8 @@ async def save_profile(
             await LearnerProfile.filter(user_id=user_key).select_for_update().first()
         )
         if profile is not None and profile.organization_id != org_key:
-            # Records stay with the firm they were earned at.
-            # TODO: moving a lawyer between firms, with their ledger, needs
-            # both firms' consent; until then a profile keeps its firm.
+            # Records stay with the firm they were earned at, so a profile
+            # never moves to another firm.
             raise InvalidInput("This learner's profile belongs to another firm.")
         if profile is None:
             profile = LearnerProfile(

@@ -78,10 +78,9 @@ async def _readable_profile(principal: Principal, user_id: Any) -> LearnerProfil
 async def transcript(principal: Principal, user_id: Any = None) -> Transcript:
     """Every credit a learner earned, with the release and approval behind it."""
     profile = await _readable_profile(principal, user_id)
-    credits = (
-        await Credit.filter(user_id=profile.user_id)
-        .order_by("earned_on", "course_title", "category")
-        .prefetch_related("jurisdiction")
+    credits = sorted(
+        await Credit.filter(user_id=profile.user_id).prefetch_related("jurisdiction"),
+        key=lambda c: (c.earned_on, c.course_title, c.jurisdiction.code, c.category),
     )
     answer = Transcript(
         user=str(profile.user_id),

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -144,9 +145,36 @@ async def attach_file(
 
 def _neutral_name(upload: SubmissionFile) -> str:
     # The learner's own file name often carries their name.
-    # TODO: a DOCX also names its author in docProps/core.xml, and a PDF in
-    # its metadata; blind grading needs them stripped when the file is stored.
     return f"work-product-{str(upload.pk)[:8]}{EXTENSIONS.get(upload.content_type, '')}"
+
+
+# Word names people in its document properties and on every comment and
+# tracked change; a grader's copy has those names blanked.
+_DOCX_NAMES = [
+    (re.compile(rb"(<(dc:creator|cp:lastModifiedBy)\b[^>]*>)[^<]*(</\2>)"), rb"\1\3"),
+    (re.compile(rb"(<(Company|Manager)\b[^>]*>)[^<]*(</\2>)"), rb"\1\3"),
+    (re.compile(rb'\b(w:author|w:initials)="[^"]*"'), rb'\1=""'),
+]
+# Unpacking a document for a grader never inflates more than this.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def without_authors(data: bytes) -> bytes:
+    """A Word document with the names of its author, editors and commenters
+    blanked, every other part left as it was."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    entries = source.infolist()
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED_BYTES:
+        raise LimitExceeded("This document unpacks too large to prepare for grading.")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in entries:
+            part = source.read(entry)
+            if entry.filename.endswith((".xml", ".rels")):
+                for pattern, blank in _DOCX_NAMES:
+                    part = pattern.sub(blank, part)
+            target.writestr(entry, part)
+    return buffer.getvalue()
 
 
 async def file_content(principal: Principal, file_id: Any) -> SubmissionFile:
@@ -165,6 +193,8 @@ async def file_content(principal: Principal, file_id: Any) -> SubmissionFile:
     except Forbidden as exc:
         raise NotFound(f"No file with id {file_id}.") from exc
     upload.filename = _neutral_name(upload)
+    if upload.content_type == DOCX:
+        upload.content = without_authors(upload.content)
     return upload
 
 

@@ -760,3 +760,59 @@ async def test_work_product_feedback_shows_the_marks_but_no_grading_notes(auth):
     text = as_json([waiting, feedback])
     for secret in ("grading_notes", NOTES, str(room.grader.id)):
         assert secret not in text
+
+
+def signed_docx() -> bytes:
+    """A Word document that names its author, editor, company and commenter."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "word/document.xml",
+            '<w:document><w:ins w:id="1" w:author="Marbury" w:date="2026-05-01">'
+            "<w:t>Notify within 72 hours.</w:t></w:ins></w:document>",
+        )
+        archive.writestr(
+            "word/comments.xml",
+            '<w:comments><w:comment w:id="0" w:author="W. Marbury" w:initials="WM">'
+            "<w:p><w:t>Check Art. 33</w:t></w:p></w:comment></w:comments>",
+        )
+        archive.writestr(
+            "docProps/core.xml",
+            "<cp:coreProperties><dc:title>Breach memo</dc:title>"
+            "<dc:creator>William Marbury</dc:creator>"
+            "<cp:lastModifiedBy>W. Marbury</cp:lastModifiedBy></cp:coreProperties>",
+        )
+        archive.writestr(
+            "docProps/app.xml",
+            "<Properties><Company>Hartwell Okafor LLP</Company>"
+            "<Manager>D. Hartwell</Manager><Pages>1</Pages></Properties>",
+        )
+    return buffer.getvalue()
+
+
+async def test_a_graders_copy_of_a_word_document_names_no_one(auth):
+    room = await classroom(auth)
+    quiz, enrollment = await memo_course(room)
+    attempt = await attempts.start_attempt(
+        room.student, enrollment.pk, quiz.assessment.pk
+    )
+    original = signed_docx()
+    upload = await work_product.attach_file(
+        room.student, attempt.pk, quiz.questions[0].pk, "memo.docx", "", original
+    )
+
+    own = await work_product.file_content(room.student, upload.pk)
+    graded = await work_product.file_content(room.grader, upload.pk)
+
+    assert bytes(own.content) == original
+    parts = zipfile.ZipFile(io.BytesIO(bytes(graded.content)))
+    text = b"".join(parts.read(name) for name in parts.namelist())
+    for name in (b"Marbury", b"WM", b"Hartwell"):
+        assert name not in text
+    # The work itself, and what does not name anyone, is left as it was.
+    assert b"<w:t>Notify within 72 hours.</w:t>" in text
+    assert b"<dc:title>Breach memo</dc:title>" in text
+    assert b'w:date="2026-05-01"' in text
+    assert work_product.sniff(bytes(graded.content)) == work_product.DOCX
+    assert (await SubmissionFile.get(id=upload.pk)).sha256 == upload.sha256
