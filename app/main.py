@@ -20,7 +20,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from app import db, downloads, logs
+from app import credentials_http, db, downloads, logs
 from app.console import ASSETS_DIR, CONSOLE_CSP, render_console
 from app.errors import Unauthenticated
 from app.services import events
@@ -294,6 +294,7 @@ def create_app(
         Route("/server/ping", ping),
         Route("/server/health", health),
         *downloads.routes(graphql.auth, settings),
+        *credentials_http.routes(graphql.auth),
         Mount("/assets", StaticFiles(directory=ASSETS_DIR), name="assets"),
     ]
     middleware = [

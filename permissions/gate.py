@@ -34,6 +34,10 @@ class Action(StrEnum):
     MANAGE_OWN = "manage_own"
     ENROLL = "enroll"
     GRADE = "grade"
+    # Awards: the issuing organization's admins revoke them and rotate the
+    # key that signs them.
+    REVOKE = "revoke"
+    ROTATE = "rotate"
 
 
 # Every organization: the answer for lexstack itself and platform admins.

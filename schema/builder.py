@@ -16,7 +16,15 @@ from strawberry.types.unset import UNSET
 from app.services import collections
 from app.services.collections import NUMERIC, Collection, Kind
 from app.settings import Settings
-from schema import assessments, identity, learning, publishing, resolvers, webhooks
+from schema import (
+    assessments,
+    credentials,
+    identity,
+    learning,
+    publishing,
+    resolvers,
+    webhooks,
+)
 from schema.inputs import OPERATOR_TYPES, SCALARS, make_input
 
 
@@ -57,6 +65,7 @@ class SchemaBuilder:
             publishing.fields(self.types),
             learning.fields(self.types),
             assessments.fields(self.types),
+            credentials.fields(self.types),
             webhooks.fields(self.types, self.settings),
         ):
             query.update(more_query)

@@ -15,6 +15,7 @@ from app.models.authoring import (
     PracticeArea,
     Question,
 )
+from app.models.credentials import Award, SigningKey, StatusList
 from app.models.credits import Credit
 from app.models.identity import (
     CasbinRule,
@@ -59,6 +60,7 @@ __all__ = [
     "ApprovalCredit",
     "Assessment",
     "Attempt",
+    "Award",
     "BarAdmission",
     "CasbinRule",
     "CatalogApproval",
@@ -96,6 +98,8 @@ __all__ = [
     "Review",
     "Revision",
     "ServerSecret",
+    "SigningKey",
+    "StatusList",
     "SubmissionFile",
     "User",
     "Webhook",

@@ -33,6 +33,7 @@ from app.models.enums import (
     EnrollmentStatus,
     ScoringPolicy,
 )
+from app.services import awards
 from app.services.query import parse_id
 from permissions import Action, Principal, PrincipalKind, authorize
 
@@ -202,6 +203,9 @@ async def refresh_completion(enrollment_id: uuid.UUID) -> Enrollment:
         "enrollment.completed",
         extra={"enrollment": str(enrollment.pk), "credits": written},
     )
+    # After the commit: the completion and its credit stand whatever issuing
+    # the awards it earns comes to.
+    await awards.after_learning(enrollment.user_id)
     return enrollment
 
 

@@ -10,6 +10,7 @@ A new operation without a row fails this test until the table covers it.
 
 import datetime as dt
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 from app.errors import LexstackError
 from app.services import collections, items
 from permissions import SYSTEM
+from tests import factories
 from tests.permissions.cast import Cast, make_cast
 from tests.permissions.scenery import (
     LEARNER_RECORDS,
@@ -296,6 +298,8 @@ async def _identity(gql, cast, op, principal) -> str:
         return await _learning(gql, cast, op, principal)
     if op in ASSESSMENTS:
         return await _assessments(gql, cast, op, principal)
+    if op in CREDENTIALS:
+        return await _credentials(gql, cast, op, principal)
     raise AssertionError(f"The matrix test does not know how to run {op}.")
 
 
@@ -550,6 +554,75 @@ async def _assessments(gql, cast, op, principal) -> str:
             variables = {"r": str(response.pk)}
     denied, _ = outcome_of(await gql(query, variables, principal))
     return denied or "allow"
+
+
+CREDENTIALS = {
+    "my_awards",
+    "awards",
+    "award",
+    "evaluate_awards",
+    "verify_credential",
+    "revoke_award",
+    "rotate_signing_key",
+}
+
+
+async def _credentials(gql, cast, op, principal) -> str:
+    """Each run acts on an award the firm learner earns from the home publisher
+    by passing a new course's quiz; lists answer with how many awards they show.
+    """
+    from app.models import Award
+    from app.services import attempts, enrollments
+    from app.services.auth import user_principal
+    from tests.credentials.conftest import micro_credential
+    from tests.learning.classroom import course_with, true_false
+
+    learner = cast.users["learner"]
+    me = user_principal(learner.pk)
+    quiz = await course_with(cast.home, [true_false(points="1")], pass_mark=50)
+    badge = await micro_credential(
+        cast.home, f"badge-{uuid.uuid4().hex[:10]}", "Breach Response", quiz
+    )
+    enrollment = await enrollments.enroll(me, quiz.course.pk)
+    if op != "evaluate_awards":
+        for lesson in await factories.lessons_of(quiz.course):
+            await enrollments.complete_lesson(me, enrollment.pk, lesson.pk)
+        attempt = await attempts.start_attempt(me, enrollment.pk, quiz.assessment.pk)
+        await attempts.answer(
+            me, attempt.pk, quiz.questions[0].pk, {"choice": str(quiz.choices[0][0].pk)}
+        )
+        await attempts.submit_attempt(me, attempt.pk)
+    award = await Award.get_or_none(user_id=learner.pk, micro_credential_id=badge.pk)
+    variables: dict[str, Any] = {}
+    if op == "my_awards":
+        query = "{ my_awards { id } }"
+    elif op == "awards":
+        query = "query($u: ID!) { awards(user: $u) { id } }"
+        variables = {"u": str(learner.pk)}
+    elif op == "award":
+        query = "query($id: ID!) { award(id: $id) { id } }"
+        variables = {"id": str(award.pk)}
+    elif op == "evaluate_awards":
+        query = "mutation($u: ID!) { evaluate_awards(user: $u) { id } }"
+        variables = {"u": str(learner.pk)}
+    elif op == "verify_credential":
+        query = "mutation($c: String!) { verify_credential(credential: $c) { valid } }"
+        variables = {"c": award.jwt}
+    elif op == "revoke_award":
+        query = (
+            'mutation($id: ID!) { revoke_award(id: $id, reason: "Issued in error") '
+            "{ state } }"
+        )
+        variables = {"id": str(award.pk)}
+    else:
+        query = "mutation($o: ID!) { rotate_signing_key(organization: $o) { kid } }"
+        variables = {"o": str(cast.home.pk)}
+    denied, data = outcome_of(await gql(query, variables, principal))
+    if denied:
+        return denied
+    if op in ("my_awards", "awards"):
+        return str(sum(1 for shown in data[op] if shown["id"] == str(award.pk)))
+    return "allow"
 
 
 WEBHOOKS = {

@@ -148,7 +148,7 @@ async def test_some_published_courses_carry_unpublished_draft_changes(gql, clean
 
 
 async def test_the_demo_associate_has_finished_a_course_with_credit(clean, auth):
-    from app.models import Attempt, Credit, Enrollment, User
+    from app.models import Attempt, Award, Credit, Enrollment, User
     from app.models.enums import EnrollmentStatus
 
     await seed(demo=True, auth=auth)
@@ -163,7 +163,13 @@ async def test_the_demo_associate_has_finished_a_course_with_credit(clean, auth)
     assert [a.passed for a in attempts] == [True]
     assert {c.jurisdiction.code for c in credits} == {"US-NY", "US-CA"}
     assert all(c.course_id == enrollment.course_id for c in credits)
+    # Completing the course and passing its quiz earns the demo credential.
+    awards = await Award.filter(user_id=associate.pk).prefetch_related(
+        "micro_credential"
+    )
+    assert [a.micro_credential.slug for a in awards] == ["gdpr-practitioner"]
     # Seeding again takes no second attempt and writes no second credit.
     assert again.created == 0
     assert await Attempt.filter(enrollment_id=enrollment.pk).count() == 1
     assert await Credit.filter(user_id=associate.pk).count() == len(credits)
+    assert await Award.filter(user_id=associate.pk).count() == 1
