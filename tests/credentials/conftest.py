@@ -30,11 +30,13 @@ from seeds.loader import Loader, load_reference
 from tests import factories
 
 PUBLIC_URL = "http://lexstack"
-# The official 1EdTech schema, kept beside the repository, never copied in.
-OB3_SCHEMA = (
-    Path(__file__).resolve().parents[3]
-    / "shared/research/external/ob3/ob_v3p0_achievementcredential_schema.json"
+# The official 1EdTech schema, kept beside the repository (or where
+# LEXSTACK_TEST_OB3_DIR says), never copied in.
+OB3_DIR = Path(
+    os.environ.get("LEXSTACK_TEST_OB3_DIR")
+    or Path(__file__).resolve().parents[3] / "shared/research/external/ob3"
 )
+OB3_SCHEMA = OB3_DIR / "ob_v3p0_achievementcredential_schema.json"
 
 
 @pytest.fixture
