@@ -9,7 +9,10 @@ times, round by round and alternating:
 2. the baseline: the same loads and the same rule engine, but every ledger
    row of both periods loaded and summed in Python.
 
-Both must give the same totals.
+Both must give the same totals. Then it builds a firm of `--lawyers`
+Texas lawyers with a few entries each and times the firm's compliance roll
+(one ledger statement for everyone) against a status per lawyer, the way a
+roll would be put together from `status()` alone.
 
     uv run python bench/compliance.py [--database postgres] [--rounds 200]
 """
@@ -41,10 +44,10 @@ from app.models import (
     Requirement,
 )
 from app.models.enums import CreditCategory, Delivery
-from app.services import compliance, periods
+from app.services import compliance, periods, reports
 from app.services.auth import Auth, user_principal
 from app.settings import Settings
-from permissions import Principal, policies
+from permissions import SYSTEM, Principal, policies
 from seeds.loader import Loader, load_reference
 from tests import factories
 
@@ -135,6 +138,76 @@ async def build(settings: Settings, entries: int) -> uuid.UUID:
             )
         await Credit.bulk_create(rows)
     return learner.pk
+
+
+async def build_firm(settings: Settings, lawyers: int) -> tuple[Any, Principal]:
+    """A firm of Texas lawyers, each with a course's entries in both years."""
+    auth = Auth(settings)
+    firm = await factories.organization(kind="firm", slug="bench-roll-firm")
+    texas = await Jurisdiction.get(code="US-TX")
+    course = await factories.course(await factories.organization(slug="bench-roll"))
+    release = await Release.filter(course_id=course.pk).get()
+    admin = await factories.user(auth, "admin@roll.example", admin=firm)
+    credits = []
+    for n in range(lawyers):
+        learner = await factories.user(auth, f"l{n}@roll.example", learner=firm)
+        profile = await LearnerProfile.create(
+            user_id=learner.pk,
+            organization_id=firm.pk,
+            first_name="Lee",
+            last_name=f"Lawyer {n:04}",
+            birth_date=dt.date(1980, 7, 22),
+        )
+        admission = await BarAdmission.create(
+            profile=profile,
+            user_id=learner.pk,
+            organization_id=firm.pk,
+            jurisdiction=texas,
+            admitted_on=dt.date(2005, 11, 4),
+        )
+        enrollment = await Enrollment.create(
+            user_id=learner.pk,
+            profile=profile,
+            organization_id=firm.pk,
+            course=course,
+            release=release,
+            version=release.version,
+            publisher_id=course.organization_id,
+            status="completed",
+        )
+        for i, category in enumerate(CATEGORIES[:5]):
+            credits.append(
+                Credit(
+                    organization_id=firm.pk,
+                    user_id=learner.pk,
+                    profile=profile,
+                    admission=admission,
+                    jurisdiction=texas,
+                    enrollment=enrollment,
+                    course=course,
+                    release=release,
+                    version=release.version,
+                    course_title=course.title,
+                    category=category,
+                    hours=Decimal("2.50"),
+                    delivery=Delivery.LIVE,
+                    earned_on=DAYS[i % 2],
+                    approval=uuid.uuid4(),
+                )
+            )
+    await Credit.bulk_create(credits, batch_size=500)
+    return firm.pk, user_principal(admin.pk)
+
+
+async def status_by_status(firm_id: Any) -> list[compliance.ComplianceStatus]:
+    """The roll's baseline: every lawyer's status asked for one by one."""
+    admissions = await BarAdmission.filter(
+        organization_id=firm_id, jurisdiction__code="US-TX"
+    ).order_by("bar_number")
+    return [
+        await compliance.status(SYSTEM, admission.user_id, "US-TX", ON)
+        for admission in admissions
+    ]
 
 
 async def baseline(principal: Principal, user_id: uuid.UUID) -> compliance.Tally:
@@ -248,6 +321,30 @@ async def run(args: argparse.Namespace, url: str) -> None:
         for _ in range(args.rounds):
             fast.append(await timed(status))
             slow.append(await timed(rows))
+
+        print(f"Building a firm of {args.lawyers} Texas lawyers...")
+        firm_id, admin = await build_firm(settings, args.lawyers)
+
+        def roll() -> Awaitable[list[reports.RollLine]]:
+            return reports.compliance_roll(
+                admin, "US-TX", organization_id=firm_id, on=ON
+            )
+
+        def one_by_one() -> Awaitable[list[compliance.ComplianceStatus]]:
+            return status_by_status(firm_id)
+
+        lines, each = await roll(), await one_by_one()
+        assert sorted((line.earned_hours, line.carried_in) for line in lines) == sorted(
+            (s.earned, s.carried_in) for s in each
+        )
+        with counting() as roll_statements:
+            await roll()
+        with counting() as each_statements:
+            await one_by_one()
+        batched, serial = [], []
+        for _ in range(args.roll_rounds):
+            batched.append(await timed(roll))
+            serial.append(await timed(one_by_one))
     finally:
         await policies.stop()
         await db.close()
@@ -273,6 +370,27 @@ async def run(args: argparse.Namespace, url: str) -> None:
         f"{pct(slow, 90) / pct(fast, 90):>9.1f}x"
     )
 
+    print()
+    print(
+        f"Firm roll on {args.database}: {args.lawyers} lawyers, "
+        f"{args.roll_rounds} rounds"
+    )
+    print(f"{'measure':<44}{'p50 ms':>10}{'max ms':>10}{'SELECTs':>10}")
+    print(
+        f"{'compliance_roll(): one ledger statement':<44}"
+        f"{statistics.median(batched):>10.1f}{max(batched):>10.1f}"
+        f"{roll_statements.count:>10}"
+    )
+    print(
+        f"{'baseline: status() per lawyer':<44}"
+        f"{statistics.median(serial):>10.1f}{max(serial):>10.1f}"
+        f"{each_statements.count:>10}"
+    )
+    print(
+        f"{'baseline / roll':<44}"
+        f"{statistics.median(serial) / statistics.median(batched):>9.1f}x"
+    )
+
 
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="lexstack-bench-") as folder:
@@ -286,4 +404,6 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--entries", type=int, default=1000)
+    parser.add_argument("--lawyers", type=int, default=200)
+    parser.add_argument("--roll-rounds", type=int, default=10)
     asyncio.run(main(parser.parse_args()))

@@ -435,18 +435,44 @@ async def _standing(
     on: dt.date | None,
 ) -> ComplianceStatus:
     day = on or dt.date.today()
+    period, before = _periods(jurisdiction, admission, profile, rules, day)
+    earned = await _earned(profile.user_id, jurisdiction.pk, period)
+    previous = await _earned(profile.user_id, jurisdiction.pk, before) if before else {}
+    return _status_of(
+        profile, jurisdiction, rules, day, period, before, earned, previous
+    )
+
+
+def _periods(
+    jurisdiction: Jurisdiction,
+    admission: BarAdmission,
+    profile: LearnerProfile,
+    rules: list[Rule],
+    day: dt.date,
+) -> tuple[Period, Period | None]:
+    """The lawyer's period on the day, and the one before when hours may carry
+    over from it."""
     period = periods.period_on(jurisdiction, admission, profile, day)
     before = periods.previous(jurisdiction, admission, profile, period)
-
-    earned = await _earned(profile.user_id, jurisdiction.pk, period)
-    carried: dict[CreditCategory, Decimal] = {}
     if before is not None and any(
         r.kind is CARRY_OVER and r.hours > 0
         for r in applicable(rules, before.audience, before)
     ):
-        previous = await _earned(profile.user_id, jurisdiction.pk, before)
-        carried = carry_over(rules, previous, before)
+        return period, before
+    return period, None
 
+
+def _status_of(
+    profile: LearnerProfile,
+    jurisdiction: Jurisdiction,
+    rules: list[Rule],
+    day: dt.date,
+    period: Period,
+    before: Period | None,
+    earned: Hours,
+    previous: Hours,
+) -> ComplianceStatus:
+    carried = carry_over(rules, previous, before) if before is not None else {}
     found = tally(rules, earned, carried, period.audience, period)
     return ComplianceStatus(
         jurisdiction=jurisdiction.code,
@@ -475,6 +501,109 @@ async def _standing(
         compliant=found.compliant,
         days_left=(period.deadline - day).days,
     )
+
+
+async def standings(
+    jurisdiction: Jurisdiction,
+    admissions: Sequence[BarAdmission],
+    on: dt.date | None = None,
+) -> list[tuple[BarAdmission, ComplianceStatus]]:
+    """Where each of many lawyers stands in the jurisdiction, for a roll.
+
+    The caller has authorized the roll; each admission comes with its
+    profile. The ledger is read once for all of them, summed by the
+    database per lawyer, category, delivery and day. Lawyers admitted after
+    `on` have no period yet and are left out.
+    """
+    day = on or dt.date.today()
+    rows = await Requirement.filter(jurisdiction_id=jurisdiction.pk).order_by(
+        "date_created", "id"
+    )
+    rules = [Rule.of(row) for row in rows]
+    plans = [
+        (admission, *_periods(jurisdiction, admission, admission.profile, rules, day))
+        for admission in admissions
+        if admission.admitted_on <= day
+    ]
+    if not plans:
+        return []
+    spans = [p for _, period, before in plans for p in (period, before) if p]
+    daily = await _daily(
+        jurisdiction.pk,
+        [admission.user_id for admission, _, _ in plans],
+        min(p.start for p in spans),
+        max(p.end for p in spans),
+    )
+    answers = []
+    for admission, period, before in plans:
+        days = daily.get(admission.user_id, [])
+        answers.append(
+            (
+                admission,
+                _status_of(
+                    admission.profile,
+                    jurisdiction,
+                    rules,
+                    day,
+                    period,
+                    before,
+                    _within(days, period),
+                    _within(days, before) if before else {},
+                ),
+            )
+        )
+    return answers
+
+
+# Users asked about in one statement: well under every database's limit on
+# bound parameters.
+_CHUNK = 500
+
+
+async def _daily(
+    jurisdiction_id: Any, users: list[Any], start: dt.date, end: dt.date
+) -> dict[Any, list[tuple[dt.date, Key, Decimal]]]:
+    """The ledger's hours by lawyer, day, category and delivery, summed by the
+    database."""
+    found: dict[Any, list[tuple[dt.date, Key, Decimal]]] = {}
+    for at in range(0, len(users), _CHUNK):
+        rows = (
+            await Credit.filter(
+                jurisdiction_id=jurisdiction_id,
+                user_id__in=users[at : at + _CHUNK],
+                earned_on__gte=start,
+                earned_on__lte=end,
+            )
+            .annotate(total=Sum("hours"))
+            .group_by("user_id", "earned_on", "category", "delivery")
+            .values("user_id", "earned_on", "category", "delivery", "total")
+        )
+        for row in rows:
+            key = (CreditCategory(row["category"]), Delivery(row["delivery"]))
+            found.setdefault(_uuid(row["user_id"]), []).append(
+                (_day(row["earned_on"]), key, _hours(row["total"]))
+            )
+    return found
+
+
+def _within(days: list[tuple[dt.date, Key, Decimal]], period: Period) -> Hours:
+    hours: dict[Key, Decimal] = {}
+    for day, key, total in days:
+        if period.start <= day <= period.end:
+            hours[key] = hours.get(key, ZERO) + total
+    return hours
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 async def _earned(

@@ -28,7 +28,7 @@ from app.models.enums import (
 )
 from app.services import compliance
 from app.services.query import parse_id
-from permissions import SYSTEM, Action, Principal, PrincipalKind, authorize
+from permissions import Action, Principal, PrincipalKind, authorize
 
 # Outcomes over fewer learners than this are withheld: a publisher must not
 # be able to single out one firm's one lawyer from a cohort of one.
@@ -158,12 +158,10 @@ async def compliance_roll(
         authorize(principal, Action.READ, "compliance", jurisdiction.organization_id)
 
     found = await admissions.prefetch_related("profile").order_by("bar_number")
-    lines = []
-    for admission in found:
-        standing = await compliance.status(
-            SYSTEM, admission.user_id, jurisdiction.code, on
-        )
-        lines.append(_roll_line(admission, standing))
+    lines = [
+        _roll_line(admission, standing)
+        for admission, standing in await compliance.standings(jurisdiction, found, on)
+    ]
     lines.sort(key=lambda line: (line.last_name.casefold(), line.first_name))
     return lines
 

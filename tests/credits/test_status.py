@@ -319,3 +319,66 @@ async def test_the_ledger_is_read_in_two_statements_however_long_it_is(firm):
     assert large.earned - large.carried_in + large.capped_out == h("1.00") + sum(
         (h(e[1]) for e in this_year), h("0")
     )
+
+
+async def test_a_roll_gives_each_lawyer_their_own_status_in_constant_statements(
+    firm, auth
+):
+    from app.models import Jurisdiction
+    from app.services import reports
+
+    await texas_year(firm)
+    texas = await Jurisdiction.get(id=firm.texas.jurisdiction_id)
+    # A third Texas lawyer, admitted after the roll's date: no period yet.
+    late = await factories.user(auth, "late@firm.example", learner=firm.firm)
+    late_profile = await LearnerProfile.create(
+        user_id=late.pk,
+        organization_id=firm.firm.pk,
+        first_name="Max",
+        last_name="Moss",
+        birth_date=D("1995-02-02"),
+    )
+    await BarAdmission.create(
+        profile=late_profile,
+        user_id=late.pk,
+        organization_id=firm.firm.pk,
+        jurisdiction=texas,
+        admitted_on=D("2025-11-01"),
+    )
+    admin = user_principal(firm.admin.pk)
+
+    with count_statements() as counted:
+        roll = await reports.compliance_roll(
+            admin, "US-TX", organization_id=firm.firm.pk, on=ON
+        )
+    one_by_one = [
+        await compliance.status(SYSTEM, user, "US-TX", ON)
+        for user in (firm.colleague.pk, firm.learner.pk)
+    ]
+
+    assert [line.last_name for line in roll] == ["Lam", "Lopez"]
+    for line, standing in zip(roll, one_by_one, strict=True):
+        assert (line.period_start, line.period_end, line.deadline) == (
+            standing.period.start,
+            standing.period.end,
+            standing.period.deadline,
+        )
+        assert (
+            line.required_hours,
+            line.earned_hours,
+            line.carried_in,
+            line.missing_hours,
+            line.compliant,
+        ) == (
+            standing.required,
+            standing.earned,
+            standing.carried_in,
+            standing.missing,
+            standing.compliant,
+        )
+    # Texas carries 2 ethics and 3 general hours into Lopez's year (see above).
+    assert roll[1].carried_in == h("5.00")
+    # Jurisdiction, admissions with profiles, requirements, one ledger sum.
+    ledger = [sql for sql in counted.statements if 'FROM "credits"' in sql]
+    assert len(ledger) == 1 and "GROUP BY" in ledger[0]
+    assert len(counted.statements) <= 5
