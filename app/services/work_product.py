@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PyPdfError
+from pypdf.generic import NameObject, TextStringObject
 from tortoise.transactions import in_transaction
 
 from app.errors import Conflict, Forbidden, InvalidInput, LimitExceeded, NotFound
@@ -114,6 +117,10 @@ async def attach_file(
     declared = (content_type or "").split(";", 1)[0].strip().lower()
     if declared not in ("", "application/octet-stream", detected):
         raise InvalidInput(f"The file was sent as {declared[:100]} but is {detected}.")
+    if detected == PDF:
+        # A grader's copy is made on each download; a file that cannot be
+        # made into one is refused now, while the learner can still fix it.
+        pdf_without_authors(data)
     question_key = parse_id(question_id)
 
     async with in_transaction():
@@ -149,7 +156,8 @@ def _neutral_name(upload: SubmissionFile) -> str:
 
 
 # Word names people in its document properties and on every comment and
-# tracked change; a grader's copy has those names blanked.
+# tracked change; a grader's copy has those names blanked. PDFs are
+# rewritten without theirs (pdf_without_authors).
 _DOCX_NAMES = [
     (re.compile(rb"(<(dc:creator|cp:lastModifiedBy)\b[^>]*>)[^<]*(</\2>)"), rb"\1\3"),
     (re.compile(rb"(<(Company|Manager)\b[^>]*>)[^<]*(</\2>)"), rb"\1\3"),
@@ -157,6 +165,43 @@ _DOCX_NAMES = [
 ]
 # Unpacking a document for a grader never inflates more than this.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+
+
+def pdf_without_authors(data: bytes) -> bytes:
+    """A PDF without the names in its document information, its XMP metadata
+    and its annotations; the title and subject stay.
+
+    InvalidInput if the file cannot be read, or is locked with a password.
+    """
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise InvalidInput(
+                "A PDF locked with a password cannot be graded; hand in one "
+                "without a password."
+            )
+        writer = PdfWriter(clone_from=reader)
+        kept = {
+            key: str(value)
+            for key, value in (reader.metadata or {}).items()
+            if key in ("/Title", "/Subject")
+        }
+        writer.metadata = None
+        if kept:
+            writer.add_metadata(kept)
+        writer.root_object.pop(NameObject("/Metadata"), None)
+        for page in writer.pages:
+            for annotation in page.get("/Annots") or []:
+                note = annotation.get_object()
+                if "/T" in note:
+                    note[NameObject("/T")] = TextStringObject("")
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        raise InvalidInput(
+            "This PDF cannot be read; save it again and hand it in."
+        ) from exc
+    return out.getvalue()
 
 
 def without_authors(data: bytes) -> bytes:
@@ -195,6 +240,8 @@ async def file_content(principal: Principal, file_id: Any) -> SubmissionFile:
     upload.filename = _neutral_name(upload)
     if upload.content_type == DOCX:
         upload.content = without_authors(upload.content)
+    elif upload.content_type == PDF:
+        upload.content = pdf_without_authors(bytes(upload.content))
     return upload
 
 

@@ -174,3 +174,20 @@ def as_json(value: Any) -> str:
         return str(item)
 
     return json.dumps(value, default=plain)
+
+
+def pdf(author: str | None = None, **metadata: str) -> bytes:
+    """A real one-page PDF, its document information as given."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(612, 792)
+    info = {"/Title": "Breach memo", **{f"/{k}": v for k, v in metadata.items()}}
+    if author:
+        info["/Author"] = author
+    writer.add_metadata(info)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -25,6 +25,7 @@ from tests.learning.classroom import (
     enrolled,
     jurisdiction,
     past_deadline,
+    pdf,
     pick,
     true_false,
 )
@@ -32,7 +33,7 @@ from tests.learning.classroom import (
 pytestmark = pytest.mark.usefixtures("clean")
 
 NOTES = "GRADERS ONLY: deduct for a missed SEC deadline"
-PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = pdf()
 
 
 def essay(prompt: str = "Draft the notification memo.") -> dict:
@@ -695,10 +696,8 @@ async def test_file_is_downloaded_by_its_learner_and_by_graders_only(auth):
         refused.append(missing.value.message)
 
     assert (own.filename, bytes(own.content)) == ("Marbury.pdf", PDF)
-    assert (graded.filename, bytes(graded.content)) == (
-        f"work-product-{str(upload.pk)[:8]}.pdf",
-        PDF,
-    )
+    assert graded.filename == f"work-product-{str(upload.pk)[:8]}.pdf"
+    assert work_product.sniff(bytes(graded.content)) == work_product.PDF
     assert refused == [f"No file with id {upload.pk}."] * 2
     assert (await SubmissionFile.get(id=upload.pk)).filename == "Marbury.pdf"
 
@@ -816,3 +815,46 @@ async def test_a_graders_copy_of_a_word_document_names_no_one(auth):
     assert b'w:date="2026-05-01"' in text
     assert work_product.sniff(bytes(graded.content)) == work_product.DOCX
     assert (await SubmissionFile.get(id=upload.pk)).sha256 == upload.sha256
+
+
+async def test_a_graders_copy_of_a_pdf_names_no_one_and_a_locked_pdf_is_refused(auth):
+    from pypdf import PdfReader, PdfWriter
+
+    room = await classroom(auth)
+    quiz, enrollment = await memo_course(room)
+    attempt = await attempts.start_attempt(
+        room.student, enrollment.pk, quiz.assessment.pk
+    )
+    original = pdf("William Marbury", Creator="Hartwell DMS")
+    locked = PdfWriter(clone_from=PdfReader(io.BytesIO(original)))
+    locked.encrypt("secret")
+    sealed = io.BytesIO()
+    locked.write(sealed)
+
+    with pytest.raises(InvalidInput) as refused:
+        await work_product.attach_file(
+            room.student,
+            attempt.pk,
+            quiz.questions[0].pk,
+            "m.pdf",
+            "",
+            sealed.getvalue(),
+        )
+    with pytest.raises(InvalidInput) as broken:
+        await work_product.attach_file(
+            room.student, attempt.pk, quiz.questions[0].pk, "m.pdf", "", b"%PDF-1.7 x"
+        )
+    upload = await work_product.attach_file(
+        room.student, attempt.pk, quiz.questions[0].pk, "memo.pdf", "", original
+    )
+    own = await work_product.file_content(room.student, upload.pk)
+    graded = await work_product.file_content(room.grader, upload.pk)
+
+    assert "password" in refused.value.message
+    assert "cannot be read" in broken.value.message
+    assert bytes(own.content) == original
+    assert PdfReader(io.BytesIO(original)).metadata["/Author"] == "William Marbury"
+    copy = PdfReader(io.BytesIO(bytes(graded.content)))
+    assert dict(copy.metadata or {}) == {"/Title": "Breach memo"}
+    assert b"Marbury" not in bytes(graded.content)
+    assert len(copy.pages) == 1
