@@ -536,14 +536,14 @@ async def _finish_course(user: User, slug: str) -> bool:
             continue
         attempt = await attempts.start_attempt(me, enrollment.pk, assessment["id"])
         for question in assessment["questions"]:
-            answer = _model_answer(question, keys.get(str(question["id"])) or {})
+            answer = model_answer(question, keys.get(str(question["id"])) or {})
             if answer is not None:
                 await attempts.answer(me, attempt.pk, question["id"], answer)
         await attempts.submit_attempt(me, attempt.pk)
     return True
 
 
-def _model_answer(question: dict[str, Any], key: dict[str, Any]) -> Any:
+def model_answer(question: dict[str, Any], key: dict[str, Any]) -> Any:
     """The answer the key marks right; None for work graded by a reviewer."""
     right = [cid for cid, c in (key.get("choices") or {}).items() if c["is_correct"]]
     kind = question["kind"]

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 from app.errors import InvalidInput, LimitExceeded, NotFound
 from app.models import Attempt, Enrollment, ReleaseKey, Response, SubmissionFile
 from app.models.enums import AttemptStatus, FeedbackPolicy, LatePolicy
-from app.services import awards, enrollments, grading
+from app.services import enrollments, grading
 from app.services.enrollments import document_of, own_enrollment, refresh_completion
 from app.services.grading import Mark
 from app.services.query import parse_id
@@ -318,9 +318,7 @@ async def after_submit(attempt: Attempt) -> None:
     )
     if attempt.status == AttemptStatus.GRADED:
         logger.info("attempt.graded", extra={"attempt": str(attempt.pk)})
-        await refresh_completion(attempt.enrollment_id)
-        if attempt.passed:
-            await awards.after_learning(attempt.user_id)
+        await refresh_completion(attempt.enrollment_id, passed=bool(attempt.passed))
 
 
 async def attempt_feedback(principal: Principal, attempt_id: Any) -> dict[str, Any]:

@@ -7,7 +7,6 @@ at once, in one process or several, end with one award. Awards expire by
 their micro-credential's validity, and the issuer's admins revoke them.
 """
 
-import calendar
 import datetime as dt
 import logging
 import uuid
@@ -39,7 +38,7 @@ from app.models.enums import ContentStatus, CriterionKind, EnrollmentStatus, Sta
 # enrollments runs evaluate() after a completion, so each imports the other
 # as a module and looks its functions up when called.
 from app.services import enrollments as learning
-from app.services import open_badges, signing, status_lists
+from app.services import open_badges, periods, signing, status_lists
 from app.services.query import parse_id
 from permissions import ALL, Action, Principal, PrincipalKind, authorize, organizations
 
@@ -53,14 +52,6 @@ MAX_REASON = 500
 def now() -> dt.datetime:
     """The time of issuance; scenario tests set it to a known moment."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-def add_months(moment: dt.datetime, months: int) -> dt.datetime:
-    """The same day and time months later, or the month's last day if shorter."""
-    month = moment.month - 1 + months
-    year, month = moment.year + month // 12, month % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def state_of(award: Award, at: dt.datetime | None = None) -> str:
@@ -392,7 +383,9 @@ async def _issue(
     )
     draft.valid_from = now()
     draft.valid_until = (
-        add_months(draft.valid_from, validity_months) if validity_months else None
+        periods.add_months(draft.valid_from, validity_months)
+        if validity_months
+        else None
     )
     # Made outside the transaction: a first key or list is never made in one.
     await signing.active_key(organization.pk)

@@ -17,10 +17,9 @@ from tortoise.functions import Sum
 from app.errors import Forbidden, NotFound
 from app.models import BarAdmission, Credit, Jurisdiction, LearnerProfile, Requirement
 from app.models.enums import Audience, CreditCategory, Delivery, RequirementKind
-from app.services import periods
+from app.services import learners, periods
 from app.services.periods import Period
-from app.services.query import parse_id
-from permissions import Action, Principal, PrincipalKind, authorize
+from permissions import Principal
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -373,10 +372,7 @@ async def status(
     )
     if admission is None:
         raise NotFound(f"This learner has no bar admission in {code}.")
-    rows = await Requirement.filter(jurisdiction_id=jurisdiction.pk).order_by(
-        "date_created", "id"
-    )
-    rules = [Rule.of(row) for row in rows]
+    rules = (await _rules_of([jurisdiction.pk]))[jurisdiction.pk]
     return await _standing(profile, admission, jurisdiction, rules, on)
 
 
@@ -388,20 +384,27 @@ async def statuses(
     admissions = await BarAdmission.filter(profile_id=profile.pk).prefetch_related(
         "jurisdiction"
     )
-    rows = await Requirement.filter(
-        jurisdiction_id__in=[a.jurisdiction_id for a in admissions]
-    ).order_by("date_created", "id")
-    answers = []
-    for admission in sorted(admissions, key=lambda a: a.jurisdiction.code):
-        rules = [
-            Rule.of(row)
-            for row in rows
-            if row.jurisdiction_id == admission.jurisdiction_id
-        ]
-        answers.append(
-            await _standing(profile, admission, admission.jurisdiction, rules, on)
+    rules = await _rules_of([a.jurisdiction_id for a in admissions])
+    return [
+        await _standing(
+            profile,
+            admission,
+            admission.jurisdiction,
+            rules[admission.jurisdiction_id],
+            on,
         )
-    return answers
+        for admission in sorted(admissions, key=lambda a: a.jurisdiction.code)
+    ]
+
+
+async def _rules_of(jurisdiction_ids: list[Any]) -> dict[Any, list[Rule]]:
+    """Each jurisdiction's requirements as rules, in the order they were made."""
+    rules: dict[Any, list[Rule]] = {key: [] for key in jurisdiction_ids}
+    for row in await Requirement.filter(jurisdiction_id__in=jurisdiction_ids).order_by(
+        "date_created", "id"
+    ):
+        rules[row.jurisdiction_id].append(Rule.of(row))
+    return rules
 
 
 async def _readable_profile(principal: Principal, user_id: Any) -> LearnerProfile:
@@ -409,22 +412,13 @@ async def _readable_profile(principal: Principal, user_id: Any) -> LearnerProfil
 
     Without `user_id`, the caller's own.
     """
-    user_key = parse_id(user_id) if user_id is not None else principal.id
-    if user_key is None:
-        raise NotFound("No learner profile for this user.")
-    profile = await LearnerProfile.get_or_none(user_id=user_key)
-    if profile is None:
-        raise NotFound("No learner profile for this user.")
-    if principal.kind is PrincipalKind.USER and principal.id == user_key:
-        return profile
     try:
-        authorize(principal, Action.READ, "compliance", profile.organization_id)
+        return await learners.readable_profile(principal, user_id, "compliance")
     except Forbidden as exc:
         raise Forbidden(
             "Only the learner, their firm's admins and platform admins see where "
             "a learner stands."
         ) from exc
-    return profile
 
 
 async def _standing(
@@ -516,10 +510,7 @@ async def standings(
     `on` have no period yet and are left out.
     """
     day = on or dt.date.today()
-    rows = await Requirement.filter(jurisdiction_id=jurisdiction.pk).order_by(
-        "date_created", "id"
-    )
-    rules = [Rule.of(row) for row in rows]
+    rules = (await _rules_of([jurisdiction.pk]))[jurisdiction.pk]
     plans = [
         (admission, *_periods(jurisdiction, admission, admission.profile, rules, day))
         for admission in admissions

@@ -168,17 +168,30 @@ def result_of(assessment: dict[str, Any], attempts: list[Attempt]) -> Assessment
     )
 
 
-async def refresh_completion(enrollment_id: uuid.UUID) -> Enrollment:
-    """Complete the enrollment if its course's rule is now met, and write credit.
+async def refresh_completion(
+    enrollment_id: uuid.UUID, *, passed: bool = False
+) -> Enrollment:
+    """Complete the enrollment if its course's rule is now met, and write credit;
+    then issue the awards a completion or a `passed` assessment earns.
 
     The rule: every lesson of the release done and every required assessment
     passed. The enrollment row is locked, so of two requests finishing the
     course at once one completes it and the other finds it completed.
     """
+    enrollment, completed = await _complete_if_met(enrollment_id)
+    if completed or passed:
+        # After the commit: the completion and its credit stand whatever
+        # issuing the awards it earns comes to.
+        await awards.after_learning(enrollment.user_id)
+    return enrollment
+
+
+async def _complete_if_met(enrollment_id: uuid.UUID) -> tuple[Enrollment, bool]:
+    """The enrollment, and whether this call completed it."""
     async with in_transaction():
         enrollment = await Enrollment.filter(id=enrollment_id).select_for_update().get()
         if enrollment.status == EnrollmentStatus.COMPLETED:
-            return enrollment
+            return enrollment, False
         document = await document_of(enrollment)
         done = set(
             str(key)
@@ -187,14 +200,14 @@ async def refresh_completion(enrollment_id: uuid.UUID) -> Enrollment:
             ).values_list("lesson", flat=True)
         )
         if set(lessons_of(document)) - done:
-            return enrollment
+            return enrollment, False
         attempts = await Attempt.filter(enrollment_id=enrollment.pk)
         for assessment in document["assessments"]:
             if not assessment.get("required", True):
                 continue
             mine = [a for a in attempts if str(a.assessment) == str(assessment["id"])]
             if not result_of(assessment, mine).passed:
-                return enrollment
+                return enrollment, False
         enrollment.status = EnrollmentStatus.COMPLETED
         enrollment.date_completed = now()
         await enrollment.save(update_fields=["status", "date_completed"])
@@ -203,10 +216,7 @@ async def refresh_completion(enrollment_id: uuid.UUID) -> Enrollment:
         "enrollment.completed",
         extra={"enrollment": str(enrollment.pk), "credits": written},
     )
-    # After the commit: the completion and its credit stand whatever issuing
-    # the awards it earns comes to.
-    await awards.after_learning(enrollment.user_id)
-    return enrollment
+    return enrollment, True
 
 
 def approval_on(

@@ -7,7 +7,6 @@ combined with `_and`/`_or`. Relations compile to subqueries on the related
 collection, so a filter never multiplies the rows it selects.
 """
 
-import calendar
 import datetime as dt
 import re
 import uuid
@@ -19,7 +18,7 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 from app.errors import InvalidInput
-from app.services import collections
+from app.services import collections, periods
 from app.services.collections import Collection, Kind, ScalarField
 
 COMPARISON = ("_eq", "_neq", "_in", "_nin", "_null", "_nnull")
@@ -297,17 +296,8 @@ def _now(raw: str, dyn: Dynamic) -> dt.datetime:
         return dyn.now
     count = int(amount) * (-1 if sign == "-" else 1)
     if unit in ("month", "year"):
-        return _add_months(dyn.now, count * (12 if unit == "year" else 1))
+        return periods.add_months(dyn.now, count * (12 if unit == "year" else 1))
     return dyn.now + dt.timedelta(**{f"{unit}s": count})
-
-
-def _add_months(moment: dt.datetime, months: int) -> dt.datetime:
-    """Calendar months: Jan 31 plus one month is the last day of February."""
-    index = moment.year * 12 + moment.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 _COERCERS: dict[Kind, Callable[[Any, Dynamic], Any]] = {

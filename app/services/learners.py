@@ -84,6 +84,27 @@ async def save_profile(
     return profile
 
 
+async def readable_profile(
+    principal: Principal, user_id: Any, collection: str
+) -> LearnerProfile:
+    """A learner's profile (the caller's own without `user_id`), for the learner
+    and for whoever the policies let read `collection` at the learner's firm.
+
+    NotFound when there is no profile, Forbidden when the caller may not read it.
+    """
+    user_key = parse_id(user_id) if user_id is not None else principal.id
+    profile = (
+        await LearnerProfile.get_or_none(user_id=user_key)
+        if user_key is not None
+        else None
+    )
+    if profile is None:
+        raise NotFound("No learner profile for this user.")
+    if principal.kind is not PrincipalKind.USER or principal.id != user_key:
+        authorize(principal, Action.READ, collection, profile.organization_id)
+    return profile
+
+
 async def _profile_for(principal: Principal, user_id: Any) -> LearnerProfile:
     user_key = parse_id(user_id) if user_id is not None else principal.id
     profile = await LearnerProfile.get_or_none(user_id=user_key)

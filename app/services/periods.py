@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from app.errors import InvalidInput
 from app.models import BarAdmission, Jurisdiction, LearnerProfile
@@ -75,11 +75,18 @@ def previous(
 
 # Calendar arithmetic.
 
+# A date, or a datetime, which is one.
+Day = TypeVar("Day", bound=dt.date)
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (or earlier), held to the month's last day."""
+
+def add_months(day: Day, months: int) -> Day:
+    """The same day (and time) `months` later or earlier, held to the month's
+    last day: Jan 31 plus one month is the last day of February."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return _on(year, month + 1, day.day)
+    month += 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def month_end(day: dt.date) -> dt.date:

@@ -26,9 +26,9 @@ from app.models.enums import (
     EnrollmentStatus,
     RequirementKind,
 )
-from app.services import compliance
+from app.services import compliance, learners
 from app.services.query import parse_id
-from permissions import Action, Principal, PrincipalKind, authorize
+from permissions import Action, Principal, authorize
 
 # Outcomes over fewer learners than this are withheld: a publisher must not
 # be able to single out one firm's one lawyer from a cohort of one.
@@ -61,18 +61,11 @@ class Transcript:
 
 async def _readable_profile(principal: Principal, user_id: Any) -> LearnerProfile:
     """A learner's profile, for the learner, their firm's admins, platform admins."""
-    user_key = parse_id(user_id) if user_id is not None else principal.id
-    profile = await LearnerProfile.get_or_none(user_id=user_key)
-    if profile is None:
-        raise NotFound("No learner profile for this user.")
-    if principal.kind is PrincipalKind.USER and principal.id == user_key:
-        return profile
     try:
-        authorize(principal, Action.READ, "credits", profile.organization_id)
+        return await learners.readable_profile(principal, user_id, "credits")
     except Forbidden as exc:
         # Whether someone is a learner anywhere is not for strangers to learn.
         raise NotFound("No learner profile for this user.") from exc
-    return profile
 
 
 async def transcript(principal: Principal, user_id: Any = None) -> Transcript:

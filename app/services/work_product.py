@@ -24,7 +24,7 @@ from tortoise.transactions import in_transaction
 from app.errors import Conflict, Forbidden, InvalidInput, LimitExceeded, NotFound
 from app.models import Attempt, Enrollment, Response, SubmissionFile
 from app.models.enums import AttemptStatus
-from app.services import awards, grading
+from app.services import grading
 from app.services.attempts import (
     assessment_of,
     clock,
@@ -442,7 +442,5 @@ async def grade_response(
     )
     if attempt.status == AttemptStatus.GRADED:
         logger.info("attempt.graded", extra={"attempt": str(attempt.pk)})
-        await refresh_completion(attempt.enrollment_id)
-        if attempt.passed:
-            await awards.after_learning(attempt.user_id)
+        await refresh_completion(attempt.enrollment_id, passed=bool(attempt.passed))
     return response

@@ -6,7 +6,7 @@ import jwt
 import pytest
 
 from app.models import Award, MicroCredential, SigningKey
-from app.services import awards, signing
+from app.services import awards, periods, signing
 from tests.credentials.conftest import (
     PUBLIC_URL,
     earned,
@@ -131,7 +131,7 @@ async def test_an_expired_credential_fails_its_dates(scene, web, monkeypatch, ob
         await verified(web, award.jwt)
     report = await _verify(web, award.jwt)
 
-    assert award.valid_until == awards.add_months(award.valid_from, 12)
+    assert award.valid_until == periods.add_months(award.valid_from, 12)
     assert award.valid_from <= years_ago(2) + dt.timedelta(minutes=1)
     assert awards.state_of(award) == "expired"
     assert award.credential["validUntil"] == signing.timestamp(award.valid_until)

@@ -46,7 +46,7 @@ from app.services import attempts, compliance, enrollments, reports
 from app.services.auth import user_principal
 from app.services.periods import Period
 from permissions import Principal
-from seeds.loader import seed
+from seeds.loader import model_answer, seed
 from tests import factories
 
 # The day the scenario's courses are finished, and the day standing is read.
@@ -135,16 +135,9 @@ async def lawyer(
 
 def right_answer(question: dict[str, Any], key: dict[str, Any]) -> dict[str, Any]:
     """The answer that earns every point, from the release's answer key."""
-    right = [cid for cid, choice in key["choices"].items() if choice["is_correct"]]
-    kind = question["kind"]
-    if kind in ("single_choice", "true_false"):
-        (choice,) = right
-        return {"choice": choice}
-    if kind == "multiple_choice":
-        return {"choices": right}
-    if kind == "short_answer":
-        return {"text": key["answer_key"]["accepted"][0]}
-    raise AssertionError(f"the scenario has no scripted answer to a {kind} question")
+    answer = model_answer(question, key)
+    assert answer is not None, f"no scripted answer to a {question['kind']} question"
+    return answer
 
 
 async def finish(me: Principal, slug: str) -> Enrollment:
